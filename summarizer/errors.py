@@ -1,0 +1,11 @@
+"""Errors the summariser raises: each message is one sentence a user can act on."""
+
+from __future__ import annotations
+
+
+class SummarizerError(ValueError):
+    """Base class: the input cannot be summarised."""
+
+
+class EmptyArticleError(SummarizerError):
+    """The article has no text left after cleaning."""
