@@ -1,8 +1,359 @@
-"""Placeholder command line (the CLI helper replaces this)."""
+"""The `newsbot` command line: parse arguments, call the core, print results or one-line errors."""
 
 from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from bot.app import Choices, configure, open_app, read_options
+from bot.clock import utc_now
+from bot.config import Config
+from bot.demo import default_seeds_dir, demo_app, demo_sections
+from bot.digest import build_digest
+from bot.discovery import discover
+from bot.errors import InputError, NewsbotError
+from bot.fingerprint import article_id, fingerprint
+from bot.ingest import IngestOutcome
+from bot.jsonl import LineOptions, summarise_lines
+from bot.models import Digest, Period, SourceText
+from bot.payloads import digest_payload, ingest_payload, summary_payload
+from bot.period import parse_period
+from bot.progress import run_batch
+from bot.render_terminal import (
+    batch_summary,
+    demo_section_view,
+    digest_view,
+    empty_digest_line,
+    skipped_note,
+    stderr_console,
+    stdout_console,
+    summary_view,
+)
+from bot.summaries import article_title, summarise_source
+from bot.textfile import read_text_file
+from bot.url_source import fetch_source_text, is_url
+from summarizer import SummarizerError
+
+app = typer.Typer(
+    name="newsbot",
+    help="Read the news for a team: key points, facts and digests of articles.\n\n"
+    "\b\nExamples:\n"
+    "  newsbot demo\n"
+    "  newsbot ingest seeds/ && newsbot digest --since all\n"
+    "  newsbot summarize --json seeds/000_89d674eb3127cf61.txt\n\n"
+    "Run `newsbot COMMAND --help` for the options of a command.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+PointsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--points",
+        min=1,
+        max=10,
+        metavar="N",
+        help="Number of key points, 1 to 10 (default: [summarizer] points in the config, 4).",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+@app.callback()
+def _global_options(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help="The store: a SQLite file path. Default: $NEWSBOT_DB, else [store] url in the "
+            "config, else ~/.local/share/newsbot/newsbot.db (or under $XDG_DATA_HOME). "
+            "postgresql:// URLs arrive later.",
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            metavar="PATH",
+            help="The config file (default: ./newsbot.toml if present; see config.example.toml).",
+        ),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback of an error.")
+    ] = False,
+) -> None:
+    """Read the news for a team."""
+    ctx.obj = Choices(config_path=config, db=db, debug=debug)
+
+
+@app.command()
+def summarize(
+    ctx: typer.Context,
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="PATH|URL|-",
+            help="A .txt, .md or .html file, an http(s) URL, or - for JSON Lines on stdin.",
+        ),
+    ],
+    points: PointsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print the key points and facts of one article.
+
+    \b
+    With -, read JSON Lines {"id", "title" (optional), "text"} from stdin and
+    write one JSON line per input line, in order; a bad line gets
+    {"id", "error"} and the rest go on (exit code 1 if any line failed).
+
+    \b
+    Examples:
+      newsbot summarize seeds/000_89d674eb3127cf61.txt
+      newsbot summarize --points 3 --json article.html
+      echo '{"id": "a1", "text": "One. Two."}' | newsbot summarize -
+    """
+    choices = _choices(ctx)
+    with reporting(choices):
+        config = _configure(choices)
+        count = points or config.summarizer.points
+        if target == "-":
+            raise typer.Exit(_summarise_stdin(LineOptions(points=count, debug=choices.debug)))
+        source = _read_target(target, config)
+        try:
+            summary = summarise_source(source, count)
+        except SummarizerError as error:
+            raise InputError(f"{source.source} cannot be summarised: {error}") from None
+        title = article_title(summary, source)
+        if as_json:
+            summary_id = article_id(fingerprint(source.text))
+            _echo_json(summary_payload(summary_id, title, summary))
+        else:
+            stdout_console().print(summary_view(title, source.source, summary))
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PATH|URL",
+            help="Files (.txt .md .markdown .html .htm), folders (searched recursively) or URLs.",
+        ),
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Summarise articles and keep them in the store.
+
+    \b
+    Each item gets one line (new, unchanged or failed, with the reason);
+    a bad item never stops the batch. The same content is stored once:
+    re-ingesting it reports "unchanged". Exit code 1 if any item failed.
+
+    \b
+    Examples:
+      newsbot ingest seeds/
+      newsbot ingest notes/today.md https://example.com/news/article.html
+      newsbot --db /tmp/news.db ingest --json seeds/
+    """
+    choices = _choices(ctx)
+    with reporting(choices):
+        config = _configure(choices)
+        with open_app(config, debug=choices.debug) as core:
+            discovery = discover(paths)
+            err = stderr_console()
+            for skipped in discovery.skipped:
+                err.print(skipped_note(skipped), soft_wrap=True)
+            outcomes = run_batch(core.ingestor, discovery.items, err)
+        _report_batch(outcomes, as_json=as_json)
+        if any(outcome.status == "failed" for outcome in outcomes):
+            raise typer.Exit(1)
+
+
+@app.command()
+def digest(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="PERIOD",
+            help="24h, 7d (any number of h or d), today or all; by ingestion time "
+            "(default: [digest] since in the config, 24h).",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print the digest of the stored articles of a period.
+
+    \b
+    Examples:
+      newsbot digest
+      newsbot digest --since 7d
+      newsbot digest --since all --json
+    """
+    choices = _choices(ctx)
+    with reporting(choices):
+        config = _configure(choices)
+        period = _period(since or config.digest.since)
+        with open_app(config, debug=choices.debug) as core:
+            result = build_digest(core.store, period)
+        _print_digest(result, as_json=as_json)
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    seeds: Annotated[
+        Path | None,
+        typer.Option(
+            "--seeds",
+            metavar="DIR",
+            help="The articles to ingest (default: the seeds/ folder of this repository).",
+        ),
+    ] = None,
+) -> None:
+    """Ingest the seeds into a temporary store and print their digest.
+
+    \b
+    Nothing is kept: the store lives in a temporary folder that is removed
+    afterwards. No tokens or network needed.
+
+    \b
+    Example:
+      newsbot demo
+    """
+    choices = _choices(ctx)
+    with reporting(choices):
+        config = _configure(choices)
+        folder = seeds or _relative_to_cwd(default_seeds_dir())
+        err = stderr_console()
+        with demo_app(config, folder, debug=choices.debug) as core:
+            outcomes = run_batch(core.ingestor, discover([str(folder)]).items, err)
+            result = build_digest(core.store, parse_period("all", core.clock()))
+            sections = demo_sections(core)
+        err.print(batch_summary(outcomes), soft_wrap=True)
+        out = stdout_console()
+        out.print(digest_view(result))
+        for section in sections:
+            out.print(demo_section_view(section))
+
+
+@contextmanager
+def reporting(choices: Choices) -> Iterator[None]:
+    """The error boundary: any failure becomes one sentence on stderr and exit code 1.
+
+    With --debug the exception propagates with its traceback instead.
+    """
+    try:
+        yield
+    except (typer.Exit, typer.Abort, typer.TyperException):
+        raise
+    except KeyboardInterrupt:
+        _fail("interrupted", code=130)
+    except NewsbotError as error:
+        if choices.debug:
+            raise
+        _fail(str(error))
+    except Exception as error:
+        if choices.debug:
+            raise
+        first_line = next(iter(str(error).splitlines()), "")
+        _fail(f"unexpected {type(error).__name__}: {first_line}; run with --debug to see where")
 
 
 def main() -> None:
     """Entry point of `newsbot`."""
-    raise SystemExit("newsbot: not built yet")
+    app()
+
+
+def _choices(ctx: typer.Context) -> Choices:
+    return ctx.obj if isinstance(ctx.obj, Choices) else Choices()
+
+
+def _configure(choices: Choices) -> Config:
+    return configure(choices, os.environ, Path.cwd())
+
+
+def _fail(message: str, *, code: int = 1) -> NoReturn:
+    sentence = message.strip().rstrip(".") + "."
+    typer.echo(f"error: {sentence}", err=True)
+    raise typer.Exit(code)
+
+
+def _echo_json(payload: object, *, indent: int | None = 2) -> None:
+    typer.echo(json.dumps(payload, ensure_ascii=False, indent=indent))
+
+
+def _summarise_stdin(options: LineOptions) -> int:
+    failed = False
+    for result in summarise_lines(_stdin_lines(), options):
+        _echo_json(result.payload, indent=None)
+        failed = failed or not result.ok
+    return 1 if failed else 0
+
+
+def _relative_to_cwd(path: Path) -> Path:
+    """`path` relative to the working directory when it is inside it (shorter report lines)."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _stdin_lines() -> Iterator[str]:
+    """Lines of stdin decoded as UTF-8 whatever the locale (JSON Lines are UTF-8)."""
+    binary = getattr(sys.stdin, "buffer", None)
+    if binary is None:
+        yield from sys.stdin
+        return
+    for raw in binary:
+        yield raw.decode("utf-8", errors="replace")
+
+
+def _read_target(target: str, config: Config) -> SourceText:
+    if is_url(target):
+        return fetch_source_text(target, utc_now())
+    path = Path(target)
+    if not path.exists():
+        raise InputError(f"{target} does not exist; check the path")
+    if path.is_dir():
+        raise InputError(f"{target} is a folder; summarize takes one file (ingest takes folders)")
+    return read_text_file(path, read_options(config))
+
+
+def _period(label: str) -> Period:
+    try:
+        return parse_period(label, utc_now())
+    except ValueError as error:
+        raise InputError(f"--since {error}") from None
+
+
+def _report_batch(outcomes: tuple[IngestOutcome, ...], *, as_json: bool) -> None:
+    line = batch_summary(outcomes)
+    if as_json:
+        _echo_json([ingest_payload(o.article) for o in outcomes if o.article is not None])
+        stderr_console().print(line, soft_wrap=True)
+    else:
+        stdout_console().print(line, soft_wrap=True)
+
+
+def _print_digest(result: Digest, *, as_json: bool) -> None:
+    if as_json:
+        _echo_json(digest_payload(result))
+    elif not result.stories:
+        typer.echo(empty_digest_line(result))
+    else:
+        stdout_console().print(digest_view(result))

@@ -1,0 +1,168 @@
+"""Configuration: `newsbot.toml` read once, validated, returned as frozen dataclasses."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.errors import ConfigError
+from bot.period import PERIOD_HINT, check_period_label
+from bot.textfile import MEGABYTE
+
+DEFAULT_CONFIG_NAME = "newsbot.toml"
+STORE_ENV = "NEWSBOT_DB"
+SECRET_ENV_NAMES = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DISCORD_TOKEN")
+
+
+@dataclass(frozen=True, slots=True)
+class StoreConfig:
+    """Where articles live: a SQLite path (or sqlite:/// URL); PostgreSQL arrives later."""
+
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class SummarizerConfig:
+    """How articles are condensed."""
+
+    points: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class IngestConfig:
+    """Limits applied while ingesting."""
+
+    max_file_mb: float = 25
+
+    @property
+    def max_file_bytes(self) -> int:
+        """The file size cap in bytes."""
+        return int(self.max_file_mb * MEGABYTE)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestConfig:
+    """Digest defaults."""
+
+    since: str = "24h"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The whole configuration; `path` is the file it came from, if any."""
+
+    store: StoreConfig
+    summarizer: SummarizerConfig = field(default_factory=SummarizerConfig)
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+    digest: DigestConfig = field(default_factory=DigestConfig)
+    path: Path | None = None
+
+
+Parser = Callable[[object], Any]
+
+
+def _integer(low: int, high: int) -> Parser:
+    def parse(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return value
+
+    return parse
+
+
+def _positive_number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError("must be a positive number")
+    return float(value)
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a non-empty string in quotes")
+    return value.strip()
+
+
+def _period(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be a string in quotes; {PERIOD_HINT}")
+    try:
+        return check_period_label(value)
+    except ValueError:
+        raise ValueError(f"is not a period; {PERIOD_HINT}") from None
+
+
+SCHEMA: dict[str, dict[str, Parser]] = {
+    "store": {"url": _text},
+    "summarizer": {"points": _integer(1, 10)},
+    "ingest": {"max_file_mb": _positive_number},
+    "digest": {"since": _period},
+}
+
+
+def default_store_url(environ: Mapping[str, str]) -> str:
+    """The default SQLite file: $XDG_DATA_HOME/newsbot/newsbot.db or ~/.local/share/newsbot/."""
+    data_home = environ.get("XDG_DATA_HOME", "")
+    if not Path(data_home).is_absolute():
+        data_home = str(Path(environ.get("HOME") or Path.home()) / ".local" / "share")
+    return str(Path(data_home) / "newsbot" / "newsbot.db")
+
+
+def load_config(path: Path | None, environ: Mapping[str, str]) -> Config:
+    """Read and validate the config file (None: defaults); NEWSBOT_DB overrides [store] url.
+
+    Raises `ConfigError` naming the file, the key and how to fix it. Reads nothing but `path`.
+    """
+    tables = _read_toml(path) if path is not None else {}
+    where = str(path) if path is not None else "config"
+    values = {section: _section(where, section, tables) for section in SCHEMA}
+    url = environ.get(STORE_ENV) or values["store"].get("url") or default_store_url(environ)
+    return Config(
+        store=StoreConfig(url=url),
+        summarizer=SummarizerConfig(**values["summarizer"]),
+        ingest=IngestConfig(**values["ingest"]),
+        digest=DigestConfig(**values["digest"]),
+        path=path,
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            tables = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist; check the --config path") from None
+    except OSError as error:
+        raise ConfigError(f"config file {path} cannot be read: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML ({error}); fix that line") from None
+    unknown = sorted(set(tables) - set(SCHEMA))
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown section [{unknown[0]}]; the sections are "
+            f"{', '.join(f'[{name}]' for name in SCHEMA)} (see config.example.toml)"
+        )
+    return tables
+
+
+def _section(where: str, section: str, tables: Mapping[str, Any]) -> dict[str, Any]:
+    table = tables.get(section, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: {section} must be a table; write it as [{section}]")
+    parsers = SCHEMA[section]
+    unknown = sorted(set(table) - set(parsers))
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key {unknown[0]!r} in [{section}]; the keys there are "
+            f"{', '.join(parsers)} (see config.example.toml)"
+        )
+    return {key: _value(where, section, key, value, parsers[key]) for key, value in table.items()}
+
+
+def _value(where: str, section: str, key: str, value: object, parse: Parser) -> Any:
+    try:
+        return parse(value)
+    except ValueError as error:
+        raise ConfigError(f"{where}: [{section}] {key} {error}, not {value!r}") from None

@@ -1,0 +1,64 @@
+"""The demo: the seeds ingested into a throw-away SQLite store, then the digest of everything.
+
+Later issues extend the demo through the hooks below (sample questions, topic matches); a hook
+that has nothing to show returns None and prints nothing.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import bot
+from bot.app import App, open_app
+from bot.clock import Clock, utc_now
+from bot.config import Config
+from bot.errors import InputError
+
+DEMO_PERIOD = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSection:
+    """A titled block of demo output after the digest."""
+
+    title: str
+    lines: tuple[str, ...]
+
+
+def default_seeds_dir() -> Path:
+    """The `seeds/` folder next to the installed package."""
+    return Path(bot.__file__).resolve().parents[1] / "seeds"
+
+
+@contextmanager
+def demo_app(
+    config: Config, seeds: Path, *, clock: Clock = utc_now, debug: bool = False
+) -> Iterator[App]:
+    """The core wired to a temporary SQLite store, removed (with the folder) on exit."""
+    if not seeds.is_dir():
+        raise InputError(f"the seeds folder {seeds} does not exist; pass --seeds DIR")
+    with (
+        tempfile.TemporaryDirectory(prefix="newsbot-demo-") as folder,
+        open_app(config, clock=clock, debug=debug, store_url=str(Path(folder) / "demo.db")) as app,
+    ):
+        yield app
+
+
+def demo_sections(app: App) -> tuple[DemoSection, ...]:
+    """The sections the later features add after the digest, in order."""
+    hooks = (sample_questions, topic_matches)
+    return tuple(section for hook in hooks if (section := hook(app)) is not None)
+
+
+def sample_questions(app: App) -> DemoSection | None:
+    """HOOK (ask issue): answer a few sample questions from the seeds' facts."""
+    return None
+
+
+def topic_matches(app: App) -> DemoSection | None:
+    """HOOK (topics issue): show which seed articles a sample subscription would alert on."""
+    return None

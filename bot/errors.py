@@ -1,0 +1,19 @@
+"""Errors the bot reports to people: each message is one sentence that says what to do."""
+
+from __future__ import annotations
+
+
+class NewsbotError(Exception):
+    """Base class: a failure whose message is safe and useful to show as it is."""
+
+
+class ConfigError(NewsbotError):
+    """The configuration file is missing, malformed or holds a wrong key or value."""
+
+
+class InputError(NewsbotError):
+    """An input (file, URL, JSON line) cannot be read as an article."""
+
+
+class StoreError(NewsbotError):
+    """The store cannot be opened or used."""

@@ -1,0 +1,125 @@
+"""Ingest articles: read, fingerprint, summarise, store; a bad item never stops the batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from bot.clock import Clock
+from bot.discovery import IngestItem
+from bot.errors import InputError, StoreError
+from bot.fingerprint import article_id, fingerprint
+from bot.models import NewArticle, SourceText, StoredArticle, StoredKeyPoint
+from bot.store import ArticleStore
+from bot.summaries import article_title, summarise_source
+from bot.textfile import DEFAULT_READ_OPTIONS, ReadOptions, read_text_file
+from bot.url_source import fetch_source_text
+from summarizer import SummarizerError, Summary
+
+IngestStatus = Literal["new", "unchanged", "failed"]
+Fetcher = Callable[[str, datetime], SourceText]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    """How items are read and summarised; `debug` lets unexpected errors propagate."""
+
+    points: int = 4
+    read: ReadOptions = field(default=DEFAULT_READ_OPTIONS)
+    debug: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOutcome:
+    """What happened to one item: the stored article, or the reason it failed."""
+
+    source: str
+    status: IngestStatus
+    article: StoredArticle | None = None
+    error: str | None = None
+
+
+class Ingestor:
+    """Ingests items into a store, one at a time, with its dependencies passed in."""
+
+    def __init__(
+        self,
+        store: ArticleStore,
+        options: IngestOptions,
+        clock: Clock,
+        fetch: Fetcher = fetch_source_text,
+    ) -> None:
+        self._store = store
+        self._options = options
+        self._clock = clock
+        self._fetch = fetch
+
+    def ingest(self, item: IngestItem) -> IngestOutcome:
+        """Ingest one item; failures come back as a `failed` outcome with one sentence."""
+        try:
+            return self._ingest(self._read(item))
+        except (InputError, SummarizerError) as error:
+            return IngestOutcome(item.source, "failed", error=_sentence(item, error))
+        except StoreError:
+            raise  # the store is unusable: every later item would fail the same way
+        except Exception as error:  # a bug in one item must not lose the rest of the batch
+            if self._options.debug:
+                raise
+            reason = f"unexpected {type(error).__name__}: {error} (run with --debug for details)"
+            return IngestOutcome(item.source, "failed", error=f"{item.source}: {reason}")
+
+    def _read(self, item: IngestItem) -> SourceText:
+        if item.path is None:
+            return self._fetch(item.source, self._clock())
+        return read_text_file(item.path, self._options.read)
+
+    def _ingest(self, source: SourceText) -> IngestOutcome:
+        content = fingerprint(source.text)
+        existing = self._store.get_article(article_id(content))
+        if existing is not None:
+            return IngestOutcome(source.source, "unchanged", existing)
+        summary = summarise_source(source, self._options.points)
+        article = _new_article(source, summary, content, self._clock())
+        if self._store.add_article(article):
+            return IngestOutcome(source.source, "new", _as_stored(article))
+        stored = self._store.get_article(article.id)
+        return IngestOutcome(source.source, "unchanged", stored or _as_stored(article))
+
+
+def _sentence(item: IngestItem, error: Exception) -> str:
+    if isinstance(error, SummarizerError):
+        return f"{item.source} cannot be summarised: {error}"
+    return str(error)
+
+
+def _new_article(source: SourceText, summary: Summary, content: str, now: datetime) -> NewArticle:
+    points = tuple(StoredKeyPoint(p.position, p.text, p.score) for p in summary.key_points)
+    return NewArticle(
+        source=source.source,
+        title=article_title(summary, source),
+        text=source.text,
+        language=summary.language,
+        fingerprint=content,
+        ingested_at=now,
+        key_points=points,
+        url=source.url,
+        fetched_at=source.fetched_at,
+    )
+
+
+def _as_stored(article: NewArticle) -> StoredArticle:
+    return StoredArticle(
+        id=article.id,
+        source=article.source,
+        title=article.title,
+        text=article.text,
+        language=article.language,
+        fingerprint=article.fingerprint,
+        ingested_at=article.ingested_at,
+        key_points=article.key_points,
+        url=article.url,
+        published=article.published,
+        fetched_at=article.fetched_at,
+    )

@@ -1,0 +1,116 @@
+"""Schema migrations: an ordered list, applied at open in one transaction, each version recorded.
+
+Each migration defines the tables as they were at its version, so later changes to schema.py never
+alter what an old migration does. Applying is idempotent: a store at the latest version is left as
+it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    select,
+    text,
+)
+
+from bot.engine import write_transaction
+from bot.errors import StoreError
+from bot.schema import UtcDateTime, schema_migrations
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One schema change: its version (1, 2, ...), what it does, and the function doing it."""
+
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _create_articles_and_key_points(connection: Connection) -> None:
+    metadata = MetaData()
+    Table(
+        "articles",
+        metadata,
+        Column("id", String(16), primary_key=True),
+        Column("source", Text, nullable=False),
+        Column("url", Text, nullable=True),
+        Column("title", Text, nullable=False),
+        Column("text", Text, nullable=False),
+        Column("language", String(16), nullable=False),
+        Column("fingerprint", String(64), nullable=False, unique=True),
+        Column("published", UtcDateTime, nullable=True),
+        Column("fetched_at", UtcDateTime, nullable=True),
+        Column("ingested_at", UtcDateTime, nullable=False),
+    )
+    Table(
+        "key_points",
+        metadata,
+        Column(
+            "article_id",
+            String(16),
+            ForeignKey("articles.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        Column("position", Integer, primary_key=True, autoincrement=False),
+        Column("text", Text, nullable=False),
+        Column("score", Float, nullable=False),
+    )
+    metadata.create_all(connection)
+
+
+def _index_articles_by_ingestion(connection: Connection) -> None:
+    connection.execute(text("CREATE INDEX ix_articles_ingested_at ON articles (ingested_at)"))
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "articles and their key points", _create_articles_and_key_points),
+    Migration(2, "index articles by ingestion time, for digests", _index_articles_by_ingestion),
+)
+
+
+def migrate(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Apply the pending migrations in one transaction and return the schema version.
+
+    Raises `StoreError` when the store is newer than this program knows.
+    """
+    latest = max((m.version for m in migrations), default=0)
+    with write_transaction(engine) as connection:
+        schema_migrations.create(connection, checkfirst=True)
+        current = schema_version(connection)
+        if current > latest:
+            raise StoreError(
+                f"the store has schema version {current} but this newsbot knows only up to "
+                f"{latest}; upgrade newsbot"
+            )
+        for migration in sorted(migrations, key=lambda m: m.version):
+            if migration.version > current:
+                migration.apply(connection)
+                _record(connection, migration.version)
+    return max(current, latest)
+
+
+def schema_version(connection: Connection) -> int:
+    """The highest applied migration version (0 for a new store)."""
+    return connection.execute(select(func.max(schema_migrations.c.version))).scalar() or 0
+
+
+def _record(connection: Connection, version: int) -> None:
+    connection.execute(
+        insert(schema_migrations).values(version=version, applied_at=datetime.now(UTC))
+    )

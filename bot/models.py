@@ -1,0 +1,115 @@
+"""Value types of the bot core: frozen dataclasses shared by ingest, store, digest and renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from bot.fingerprint import article_id
+
+TextFormat = Literal["auto", "text", "html", "markdown"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """The text of one article as read from a file or a URL, before summarising."""
+
+    source: str
+    text: str
+    fmt: TextFormat = "text"
+    title: str = ""
+    url: str | None = None
+    fetched_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredKeyPoint:
+    """One key point of a stored article, with its sentence position in the article."""
+
+    position: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """An article ready to be stored; its id derives from the content fingerprint."""
+
+    source: str
+    title: str
+    text: str
+    language: str
+    fingerprint: str
+    ingested_at: datetime
+    key_points: tuple[StoredKeyPoint, ...] = ()
+    url: str | None = None
+    published: datetime | None = None
+    fetched_at: datetime | None = None
+
+    @property
+    def id(self) -> str:
+        """The article id: the first 16 hex digits of the fingerprint."""
+        return article_id(self.fingerprint)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article as the store returns it."""
+
+    id: str
+    source: str
+    title: str
+    text: str
+    language: str
+    fingerprint: str
+    ingested_at: datetime
+    key_points: tuple[StoredKeyPoint, ...] = ()
+    url: str | None = None
+    published: datetime | None = None
+    fetched_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCounts:
+    """How many rows the store holds."""
+
+    articles: int
+    key_points: int
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A digest period: its label ("24h", "today", "all"), start (None: no limit) and a phrase."""
+
+    label: str
+    start: datetime | None
+    phrase: str
+
+
+@dataclass(frozen=True, slots=True)
+class StorySource:
+    """One article behind a story, as the digest cites it."""
+
+    id: str
+    source: str
+    title: str
+    language: str
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles about the same event with their merged key points (one article each for now)."""
+
+    headline: str
+    key_points: tuple[str, ...]
+    sources: tuple[StorySource, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """The stories of one period, newest first."""
+
+    period: Period
+    stories: tuple[Story, ...]

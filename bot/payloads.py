@@ -1,0 +1,130 @@
+"""The `--json` wire formats of the command line (the contract in DESIGN.md), built from values."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from bot.models import Digest, StoredArticle, Story, StorySource
+from summarizer import Fact, Summary
+
+JsonId = str | int | None
+
+
+class FactPayload(TypedDict):
+    """One fact of a summary."""
+
+    kind: str
+    text: str
+    value: str
+    sentence: str
+
+
+class SummaryPayload(TypedDict):
+    """`newsbot summarize --json`, and each good line of `newsbot summarize -`."""
+
+    id: JsonId
+    title: str
+    language: str
+    key_points: list[str]
+    facts: list[FactPayload]
+
+
+class ErrorPayload(TypedDict):
+    """A line of `newsbot summarize -` that could not be summarised."""
+
+    id: JsonId
+    error: str
+
+
+class IngestPayload(TypedDict):
+    """One ingested article in `newsbot ingest --json`."""
+
+    id: str
+    source: str
+    title: str
+    language: str
+    story_id: str | None
+    key_points: list[str]
+
+
+class SourcePayload(TypedDict):
+    """One article behind a digest story."""
+
+    id: str
+    source: str
+    title: str
+    language: str
+    url: str | None
+
+
+class StoryPayload(TypedDict):
+    """One story of a digest."""
+
+    headline: str
+    key_points: list[str]
+    sources: list[SourcePayload]
+
+
+class DigestPayload(TypedDict):
+    """`newsbot digest --json`."""
+
+    period: str
+    stories: list[StoryPayload]
+
+
+def summary_payload(summary_id: JsonId, title: str, summary: Summary) -> SummaryPayload:
+    """The JSON form of a summary."""
+    return {
+        "id": summary_id,
+        "title": title,
+        "language": summary.language,
+        "key_points": [point.text for point in summary.key_points],
+        "facts": [fact_payload(fact) for fact in summary.facts],
+    }
+
+
+def fact_payload(fact: Fact) -> FactPayload:
+    """The JSON form of a fact."""
+    return {"kind": fact.kind, "text": fact.text, "value": fact.value, "sentence": fact.sentence}
+
+
+def error_payload(summary_id: JsonId, message: str) -> ErrorPayload:
+    """The JSON form of a failed line."""
+    return {"id": summary_id, "error": message}
+
+
+def ingest_payload(article: StoredArticle) -> IngestPayload:
+    """The JSON form of an ingested article (`story_id` is null until stories land)."""
+    return {
+        "id": article.id,
+        "source": article.source,
+        "title": article.title,
+        "language": article.language,
+        "story_id": None,
+        "key_points": [point.text for point in article.key_points],
+    }
+
+
+def digest_payload(digest: Digest) -> DigestPayload:
+    """The JSON form of a digest."""
+    return {"period": digest.period.label, "stories": [story_payload(s) for s in digest.stories]}
+
+
+def story_payload(story: Story) -> StoryPayload:
+    """The JSON form of a story."""
+    return {
+        "headline": story.headline,
+        "key_points": list(story.key_points),
+        "sources": [source_payload(source) for source in story.sources],
+    }
+
+
+def source_payload(source: StorySource) -> SourcePayload:
+    """The JSON form of a story's source."""
+    return {
+        "id": source.id,
+        "source": source.source,
+        "title": source.title,
+        "language": source.language,
+        "url": source.url,
+    }

@@ -1,0 +1,164 @@
+"""The article store: articles and key points in SQL (SQLAlchemy Core), behind a Protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import ColumnElement, Engine, Row, exists, func, insert, or_, select, true
+from sqlalchemy.exc import DatabaseError, IntegrityError
+
+from bot.engine import write_transaction
+from bot.errors import StoreError
+from bot.migrations import migrate, schema_version
+from bot.models import NewArticle, StoreCounts, StoredArticle, StoredKeyPoint
+from bot.schema import articles, key_points
+
+
+class ArticleStore(Protocol):
+    """What the core needs from a store; ids are plain strings, never chat types.
+
+    Implementations raise `StoreError` when the database cannot be used.
+    """
+
+    def add_article(self, article: NewArticle) -> bool:
+        """Store the article and its key points atomically; False if its content was stored."""
+        ...
+
+    def get_article(self, article_id: str) -> StoredArticle | None:
+        """The article with this id, or None."""
+        ...
+
+    def articles_since(self, since: datetime | None) -> tuple[StoredArticle, ...]:
+        """Articles ingested at or after `since` (None: all), oldest first."""
+        ...
+
+    def counts(self) -> StoreCounts:
+        """How many articles and key points are stored."""
+        ...
+
+
+class Store:
+    """`ArticleStore` on a SQLAlchemy Engine; opening it applies pending migrations."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        try:
+            migrate(engine)
+        except DatabaseError as error:
+            raise StoreError(f"the store cannot be opened: {_reason(error)}") from None
+
+    def schema_version(self) -> int:
+        """The schema version of the database."""
+        with self._engine.connect() as connection:
+            return schema_version(connection)
+
+    def add_article(self, article: NewArticle) -> bool:
+        """Store the article and its key points in one transaction; False if already stored.
+
+        Idempotent: the same content (same fingerprint) is stored once.
+        """
+        try:
+            with write_transaction(self._engine) as connection:
+                if connection.execute(select(_is_stored(article))).scalar():
+                    return False
+                connection.execute(insert(articles).values(_article_row(article)))
+                if article.key_points:
+                    connection.execute(insert(key_points), _key_point_rows(article))
+        except IntegrityError as error:
+            if self.get_article(article.id) is not None:
+                return False  # another writer stored the same content first
+            raise StoreError(f"the store refused {article.source}: {_reason(error)}") from None
+        except DatabaseError as error:
+            raise StoreError(f"the store cannot save {article.source}: {_reason(error)}") from None
+        return True
+
+    def get_article(self, article_id: str) -> StoredArticle | None:
+        """The article with this id, or None."""
+        found = self._select(articles.c.id == article_id)
+        return found[0] if found else None
+
+    def articles_since(self, since: datetime | None) -> tuple[StoredArticle, ...]:
+        """Articles ingested at or after `since` (None: all), oldest first."""
+        return self._select(true() if since is None else articles.c.ingested_at >= since)
+
+    def counts(self) -> StoreCounts:
+        """How many articles and key points are stored."""
+        with self._engine.connect() as connection:
+            article_count = connection.execute(select(func.count()).select_from(articles))
+            point_count = connection.execute(select(func.count()).select_from(key_points))
+            return StoreCounts(article_count.scalar_one(), point_count.scalar_one())
+
+    def _select(self, where: ColumnElement[bool]) -> tuple[StoredArticle, ...]:
+        order = (articles.c.ingested_at, articles.c.id)
+        point_query = (
+            select(key_points)
+            .where(key_points.c.article_id.in_(select(articles.c.id).where(where)))
+            .order_by(key_points.c.article_id, key_points.c.position)
+        )
+        try:
+            with self._engine.connect() as connection, connection.begin():
+                rows = connection.execute(select(articles).where(where).order_by(*order)).all()
+                points = _group_points(connection.execute(point_query).all())
+        except DatabaseError as error:
+            raise StoreError(f"the store cannot be read: {_reason(error)}") from None
+        return tuple(_stored_article(row, points.get(row.id, ())) for row in rows)
+
+
+def _is_stored(article: NewArticle) -> ColumnElement[bool]:
+    return exists().where(
+        or_(articles.c.fingerprint == article.fingerprint, articles.c.id == article.id)
+    )
+
+
+def _article_row(article: NewArticle) -> dict[str, object]:
+    return {
+        "id": article.id,
+        "source": article.source,
+        "url": article.url,
+        "title": article.title,
+        "text": article.text,
+        "language": article.language,
+        "fingerprint": article.fingerprint,
+        "published": article.published,
+        "fetched_at": article.fetched_at,
+        "ingested_at": article.ingested_at,
+    }
+
+
+def _key_point_rows(article: NewArticle) -> list[dict[str, object]]:
+    return [
+        {"article_id": article.id, "position": p.position, "text": p.text, "score": p.score}
+        for p in article.key_points
+    ]
+
+
+def _group_points(rows: Sequence[Row[tuple[object, ...]]]) -> dict[str, tuple[StoredKeyPoint, ...]]:
+    grouped: dict[str, list[StoredKeyPoint]] = {}
+    for row in rows:
+        point = StoredKeyPoint(row.position, row.text, row.score)
+        grouped.setdefault(row.article_id, []).append(point)
+    return {article_id: tuple(points) for article_id, points in grouped.items()}
+
+
+def _stored_article(
+    row: Row[tuple[object, ...]], points: tuple[StoredKeyPoint, ...]
+) -> StoredArticle:
+    return StoredArticle(
+        id=row.id,
+        source=row.source,
+        title=row.title,
+        text=row.text,
+        language=row.language,
+        fingerprint=row.fingerprint,
+        ingested_at=row.ingested_at,
+        key_points=points,
+        url=row.url,
+        published=row.published,
+        fetched_at=row.fetched_at,
+    )
+
+
+def _reason(error: DatabaseError) -> str:
+    return str(error.orig).rstrip(".") if error.orig is not None else "database error"
