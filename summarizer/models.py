@@ -77,11 +77,15 @@ class SummaryOptions:
 
     `points` is the number of key points (3-5 is the product default range); `max_words`,
     when set, caps the total words of the key points instead (used for equal-budget comparisons).
+    `max_chars` and `max_sentences` bound the work on huge inputs: only the beginning of such an
+    article is read (news puts its news first) and the summary carries a warning saying so.
     """
 
     points: int = 4
     max_words: int | None = None
     max_point_words: int = 60
+    max_chars: int = 500_000
+    max_sentences: int = 400
 
     def __post_init__(self) -> None:
         if not 1 <= self.points <= 20:

@@ -24,15 +24,23 @@ def summarize(
     Raises `EmptyArticleError` when nothing of the article is left after cleaning. Deterministic:
     the same input gives the same summary.
     """
+    warnings: list[str] = []
+    if len(text) > options.max_chars:
+        text = text[: options.max_chars]
+        warnings.append(f"only the first {options.max_chars:,} characters were read")
     cleaned = clean(text, title=title, fmt=fmt)
     if not cleaned.blocks:
-        raise EmptyArticleError("the article is empty once page furniture is removed")
+        raise EmptyArticleError("the article has no text once page furniture is removed")
     language = detect_language(cleaned.text).code
     sentences = segment(cleaned.blocks, language)
-    points = select_key_points(sentences, title=cleaned.title, language=language, options=options)
+    if len(sentences) > options.max_sentences:
+        warnings.append(f"key points come from the first {options.max_sentences} sentences")
+    considered = sentences[: options.max_sentences]
+    points = select_key_points(considered, title=cleaned.title, language=language, options=options)
     return Summary(
         title=cleaned.title,
         language=language,
         key_points=points,
         sentence_count=len(sentences),
+        warnings=tuple(warnings),
     )
