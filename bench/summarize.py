@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import statistics
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -176,38 +177,53 @@ def bbc_items(eval_dir: Path) -> list[Item]:
     ]
 
 
-def score(items: list[Prepared], *, count: int | None) -> dict[str, dict[str, float]]:
-    """Mean ROUGE-1/2/Lsum F1 (x100) and ranking throughput per system."""
+def score(items: list[Prepared], *, count: int | None) -> dict[str, dict[str, Any]]:
+    """Mean ROUGE-1/2/Lsum F1 (x100), per-article ROUGE-1 and ranking speed per system."""
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
-    results: dict[str, dict[str, float]] = {}
+    results: dict[str, dict[str, Any]] = {}
     for name in SYSTEMS:
-        totals = {"rouge1": 0.0, "rouge2": 0.0, "rougeLsum": 0.0}
+        system_output(name, items[0], count=count)  # warm up lazy tables before timing
         started = time.perf_counter()
         outputs = [system_output(name, p, count=count) for p in items]
         elapsed = time.perf_counter() - started
-        for prepared, lines in zip(items, outputs, strict=True):
-            scores = scorer.score("\n".join(prepared.item.reference), "\n".join(lines))
-            for key in totals:
-                totals[key] += scores[key].fmeasure
-        results[name] = {k: 100 * v / len(items) for k, v in totals.items()}
+        per_article = [
+            scorer.score("\n".join(p.item.reference), "\n".join(lines))
+            for p, lines in zip(items, outputs, strict=True)
+        ]
+        results[name] = {
+            key: 100 * statistics.fmean(s[key].fmeasure for s in per_article)
+            for key in ("rouge1", "rouge2", "rougeLsum")
+        }
         results[name]["ms_per_article"] = 1000 * elapsed / len(items)
+        results[name]["rouge1_per_article"] = [100 * s["rouge1"].fmeasure for s in per_article]
     return results
+
+
+def paired_difference(a: list[float], b: list[float]) -> tuple[float, float]:
+    """Mean of a - b and its standard error, article by article."""
+    differences = [x - y for x, y in zip(a, b, strict=True)]
+    return statistics.fmean(differences), statistics.stdev(differences) / len(differences) ** 0.5
 
 
 def end_to_end_ms(items: list[Item], *, count: int | None) -> float:
     """Milliseconds per article of the whole `summarize()` call (cleaning included)."""
     options = SummaryOptions(points=count or 5, max_words=None if count else BUDGET_WORDS)
+    summarize(items[0].text, title=items[0].title, options=options)
     started = time.perf_counter()
     for item in items:
         summarize(item.text, title=item.title, options=options)
     return 1000 * (time.perf_counter() - started) / len(items)
 
 
-def report(setting: str, results: dict[str, dict[str, float]], e2e_ms: float) -> None:
-    """Print one setting's table, with ratios against Lead-3 and the best sumy algorithm."""
+def report(setting: str, results: dict[str, dict[str, Any]], e2e_ms: float) -> None:
+    """Print one setting's table, with differences to Lead-3 and the best sumy algorithm."""
     lead = results["lead"]["rouge1"]
     best = max(SUMY, key=lambda n: results[n]["rouge1"])
     print(f"\n{setting}  (best sumy: {best}; newsbot end to end: {e2e_ms:.2f} ms/article)")
+    ours = results["newsbot"]["rouge1_per_article"]
+    for other in ("lead", best):
+        mean, error = paired_difference(ours, results[other]["rouge1_per_article"])
+        print(f"newsbot - {other}: ROUGE-1 {mean:+.2f} (paired standard error {error:.2f})")
     rows = [
         [
             name,
@@ -238,6 +254,8 @@ def main(argv: list[str] | None = None) -> None:
         results = score(prepared, count=count)
         e2e = end_to_end_ms(items, count=count)
         report(f"{setting}: {len(items)} articles", results, e2e)
+        for system in results.values():
+            del system["rouge1_per_article"]
         payload[setting] = {"articles": len(items), "newsbot_end_to_end_ms": e2e, **results}
     print(f"\nwrote {write_results('summarize', payload)}")
 
