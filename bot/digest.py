@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.models import Digest, Period, StoredArticle, Story, StorySource
+from bot.models import Article, Digest, Period, Story, StorySource
 from bot.store import ArticleStore
 
 
@@ -13,7 +13,7 @@ def build_digest(store: ArticleStore, period: Period) -> Digest:
     return Digest(period, tuple(story_of(article) for article in newest_first))
 
 
-def story_of(article: StoredArticle) -> Story:
+def story_of(article: Article) -> Story:
     """A one-article story."""
     return Story(
         headline=headline(article),
@@ -22,7 +22,7 @@ def story_of(article: StoredArticle) -> Story:
     )
 
 
-def headline(article: StoredArticle) -> str:
+def headline(article: Article) -> str:
     """The article's title, else its first key point, else its source."""
     if article.title.strip():
         return article.title.strip()
@@ -31,6 +31,6 @@ def headline(article: StoredArticle) -> str:
     return article.source
 
 
-def story_source(article: StoredArticle) -> StorySource:
+def story_source(article: Article) -> StorySource:
     """How a story cites one of its articles."""
     return StorySource(article.id, article.source, article.title, article.language, article.url)

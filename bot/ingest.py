@@ -11,7 +11,7 @@ from bot.clock import Clock
 from bot.discovery import IngestItem
 from bot.errors import InputError, StoreError
 from bot.fingerprint import article_id, fingerprint
-from bot.models import NewArticle, SourceText, StoredArticle, StoredKeyPoint
+from bot.models import Article, SourceText, StoredKeyPoint
 from bot.store import ArticleStore
 from bot.summaries import article_title, summarise_source
 from bot.textfile import DEFAULT_READ_OPTIONS, ReadOptions, read_text_file
@@ -37,7 +37,7 @@ class IngestOutcome:
 
     source: str
     status: IngestStatus
-    article: StoredArticle | None = None
+    article: Article | None = None
     error: str | None = None
 
 
@@ -83,9 +83,9 @@ class Ingestor:
         summary = summarise_source(source, self._options.points)
         article = _new_article(source, summary, content, self._clock())
         if self._store.add_article(article):
-            return IngestOutcome(source.source, "new", _as_stored(article))
+            return IngestOutcome(source.source, "new", article)
         stored = self._store.get_article(article.id)
-        return IngestOutcome(source.source, "unchanged", stored or _as_stored(article))
+        return IngestOutcome(source.source, "unchanged", stored or article)
 
 
 def _sentence(item: IngestItem, error: Exception) -> str:
@@ -94,9 +94,9 @@ def _sentence(item: IngestItem, error: Exception) -> str:
     return str(error)
 
 
-def _new_article(source: SourceText, summary: Summary, content: str, now: datetime) -> NewArticle:
+def _new_article(source: SourceText, summary: Summary, content: str, now: datetime) -> Article:
     points = tuple(StoredKeyPoint(p.position, p.text, p.score) for p in summary.key_points)
-    return NewArticle(
+    return Article(
         source=source.source,
         title=article_title(summary, source),
         text=source.text,
@@ -106,20 +106,4 @@ def _new_article(source: SourceText, summary: Summary, content: str, now: dateti
         key_points=points,
         url=source.url,
         fetched_at=source.fetched_at,
-    )
-
-
-def _as_stored(article: NewArticle) -> StoredArticle:
-    return StoredArticle(
-        id=article.id,
-        source=article.source,
-        title=article.title,
-        text=article.text,
-        language=article.language,
-        fingerprint=article.fingerprint,
-        ingested_at=article.ingested_at,
-        key_points=article.key_points,
-        url=article.url,
-        published=article.published,
-        fetched_at=article.fetched_at,
     )

@@ -33,8 +33,8 @@ class StoredKeyPoint:
 
 
 @dataclass(frozen=True, slots=True)
-class NewArticle:
-    """An article ready to be stored; its id derives from the content fingerprint."""
+class Article:
+    """One news item, as stored; its id derives from the content fingerprint."""
 
     source: str
     title: str
@@ -51,23 +51,6 @@ class NewArticle:
     def id(self) -> str:
         """The article id: the first 16 hex digits of the fingerprint."""
         return article_id(self.fingerprint)
-
-
-@dataclass(frozen=True, slots=True)
-class StoredArticle:
-    """An article as the store returns it."""
-
-    id: str
-    source: str
-    title: str
-    text: str
-    language: str
-    fingerprint: str
-    ingested_at: datetime
-    key_points: tuple[StoredKeyPoint, ...] = ()
-    url: str | None = None
-    published: datetime | None = None
-    fetched_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

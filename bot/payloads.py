@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-from bot.models import Digest, StoredArticle, Story, StorySource
+from bot.models import Article, Digest, Story, StorySource
 from summarizer import Fact, Summary
 
 JsonId = str | int | None
@@ -93,7 +93,7 @@ def error_payload(summary_id: JsonId, message: str) -> ErrorPayload:
     return {"id": summary_id, "error": message}
 
 
-def ingest_payload(article: StoredArticle) -> IngestPayload:
+def ingest_payload(article: Article) -> IngestPayload:
     """The JSON form of an ingested article (`story_id` is null until stories land)."""
     return {
         "id": article.id,

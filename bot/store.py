@@ -12,7 +12,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 from bot.engine import write_transaction
 from bot.errors import StoreError
 from bot.migrations import migrate, schema_version
-from bot.models import NewArticle, StoreCounts, StoredArticle, StoredKeyPoint
+from bot.models import Article, StoreCounts, StoredKeyPoint
 from bot.schema import articles, key_points
 
 
@@ -22,15 +22,15 @@ class ArticleStore(Protocol):
     Implementations raise `StoreError` when the database cannot be used.
     """
 
-    def add_article(self, article: NewArticle) -> bool:
+    def add_article(self, article: Article) -> bool:
         """Store the article and its key points atomically; False if its content was stored."""
         ...
 
-    def get_article(self, article_id: str) -> StoredArticle | None:
+    def get_article(self, article_id: str) -> Article | None:
         """The article with this id, or None."""
         ...
 
-    def articles_since(self, since: datetime | None) -> tuple[StoredArticle, ...]:
+    def articles_since(self, since: datetime | None) -> tuple[Article, ...]:
         """Articles ingested at or after `since` (None: all), oldest first."""
         ...
 
@@ -54,7 +54,7 @@ class Store:
         with self._engine.connect() as connection:
             return schema_version(connection)
 
-    def add_article(self, article: NewArticle) -> bool:
+    def add_article(self, article: Article) -> bool:
         """Store the article and its key points in one transaction; False if already stored.
 
         Idempotent: the same content (same fingerprint) is stored once.
@@ -74,12 +74,12 @@ class Store:
             raise StoreError(f"the store cannot save {article.source}: {_reason(error)}") from None
         return True
 
-    def get_article(self, article_id: str) -> StoredArticle | None:
+    def get_article(self, article_id: str) -> Article | None:
         """The article with this id, or None."""
         found = self._select(articles.c.id == article_id)
         return found[0] if found else None
 
-    def articles_since(self, since: datetime | None) -> tuple[StoredArticle, ...]:
+    def articles_since(self, since: datetime | None) -> tuple[Article, ...]:
         """Articles ingested at or after `since` (None: all), oldest first."""
         return self._select(true() if since is None else articles.c.ingested_at >= since)
 
@@ -90,7 +90,7 @@ class Store:
             point_count = connection.execute(select(func.count()).select_from(key_points))
             return StoreCounts(article_count.scalar_one(), point_count.scalar_one())
 
-    def _select(self, where: ColumnElement[bool]) -> tuple[StoredArticle, ...]:
+    def _select(self, where: ColumnElement[bool]) -> tuple[Article, ...]:
         order = (articles.c.ingested_at, articles.c.id)
         point_query = (
             select(key_points)
@@ -106,13 +106,13 @@ class Store:
         return tuple(_stored_article(row, points.get(row.id, ())) for row in rows)
 
 
-def _is_stored(article: NewArticle) -> ColumnElement[bool]:
+def _is_stored(article: Article) -> ColumnElement[bool]:
     return exists().where(
         or_(articles.c.fingerprint == article.fingerprint, articles.c.id == article.id)
     )
 
 
-def _article_row(article: NewArticle) -> dict[str, object]:
+def _article_row(article: Article) -> dict[str, object]:
     return {
         "id": article.id,
         "source": article.source,
@@ -127,7 +127,7 @@ def _article_row(article: NewArticle) -> dict[str, object]:
     }
 
 
-def _key_point_rows(article: NewArticle) -> list[dict[str, object]]:
+def _key_point_rows(article: Article) -> list[dict[str, object]]:
     return [
         {"article_id": article.id, "position": p.position, "text": p.text, "score": p.score}
         for p in article.key_points
@@ -142,11 +142,8 @@ def _group_points(rows: Sequence[Row[tuple[object, ...]]]) -> dict[str, tuple[St
     return {article_id: tuple(points) for article_id, points in grouped.items()}
 
 
-def _stored_article(
-    row: Row[tuple[object, ...]], points: tuple[StoredKeyPoint, ...]
-) -> StoredArticle:
-    return StoredArticle(
-        id=row.id,
+def _stored_article(row: Row[tuple[object, ...]], points: tuple[StoredKeyPoint, ...]) -> Article:
+    return Article(
         source=row.source,
         title=row.title,
         text=row.text,

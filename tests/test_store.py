@@ -13,7 +13,7 @@ from bot.engine import open_engine, sqlite_engine
 from bot.errors import StoreError
 from bot.fingerprint import fingerprint
 from bot.migrations import MIGRATIONS, Migration, migrate
-from bot.models import NewArticle, StoredKeyPoint
+from bot.models import Article, StoredKeyPoint
 from bot.schema import articles, key_points, metadata, schema_migrations
 from bot.store import ArticleStore, Store
 
@@ -27,9 +27,7 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
-def article(
-    text: str = "Xiaomi opens a research centre in Munich.", **changes: object
-) -> NewArticle:
+def article(text: str = "Xiaomi opens a research centre in Munich.", **changes: object) -> Article:
     values: dict[str, object] = {
         "source": "seeds/x.txt",
         "title": "Xiaomi in Munich",
@@ -40,7 +38,7 @@ def article(
         "key_points": (StoredKeyPoint(0, "Xiaomi opens a research centre in Munich.", 0.9),),
     }
     values.update(changes)
-    return NewArticle(**values)  # type: ignore[arg-type]
+    return Article(**values)  # type: ignore[arg-type]
 
 
 def test_opening_applies_every_migration_once(engine: Engine) -> None:
