@@ -36,11 +36,9 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 
 from bench._common import DEFAULT_EVAL_DIR, eval_file, print_table, read_jsonl, write_results
 from summarizer import SummaryOptions, summarize
-from summarizer.cleaning import clean
-from summarizer.keypoints import select_key_points
-from summarizer.language import detect_language
+from summarizer.keypoints import DEFAULT_WEIGHTS, RankerWeights, select_key_points
 from summarizer.models import Sentence
-from summarizer.sentences import segment
+from summarizer.pipeline import split_article
 from summarizer.stopwords import stop_words
 from summarizer.sumy_tokenizer import SumyTokenizer
 
@@ -83,11 +81,13 @@ def _capture_ranking(summarizer: Any) -> Any:
     """Make a sumy summarizer return all its sentences best first instead of the top N."""
 
     def best_first(sentences: Sequence[Any], count: Any, rating: Any, *a: Any, **k: Any) -> Any:
-        rate = rating.__getitem__ if isinstance(rating, dict) else rating
-        scored = [
-            (rate(s, *a, **k) if callable(rating) else rate(s), i) for i, s in enumerate(sentences)
-        ]
-        return [sentences[i] for _, i in sorted(scored, key=lambda p: (-p[0], p[1]))]
+        def rate(sentence: Any) -> float:
+            if isinstance(rating, dict):
+                return float(rating[sentence])
+            return float(rating(sentence, *a, **k))
+
+        order = sorted(range(len(sentences)), key=lambda i: (-rate(sentences[i]), i))
+        return [sentences[i] for i in order]
 
     summarizer._get_best_sentences = best_first
     return summarizer
@@ -119,13 +119,20 @@ def pick(prepared: Prepared, ranking: list[int], *, count: int | None) -> list[s
     return [prepared.sentences[i].text for i in sorted(chosen)]
 
 
-def newsbot_points(prepared: Prepared, *, count: int | None) -> list[str]:
-    """Our key points for the same sentences."""
+def newsbot_points(
+    prepared: Prepared, *, count: int | None, weights: RankerWeights = DEFAULT_WEIGHTS
+) -> list[str]:
+    """Our key points for the same sentences, cut to the budget in the budget setting."""
     options = SummaryOptions(points=count or 5, max_words=None if count else BUDGET_WORDS)
     points = select_key_points(
-        prepared.sentences, title=prepared.title, language=prepared.language, options=options
+        prepared.sentences,
+        title=prepared.title,
+        language=prepared.language,
+        options=options,
+        weights=weights,
     )
-    return [p.text for p in points]
+    lines = [p.text for p in points]
+    return lines if count else cut_to_budget(lines)
 
 
 def cut_to_budget(lines: list[str]) -> list[str]:
@@ -143,8 +150,8 @@ def cut_to_budget(lines: list[str]) -> list[str]:
 def system_output(name: str, prepared: Prepared, *, count: int | None) -> list[str]:
     """One system's summary lines for one article."""
     if name == "newsbot":
-        lines = newsbot_points(prepared, count=count)
-    elif name == "lead":
+        return newsbot_points(prepared, count=count)
+    if name == "lead":
         lines = pick(prepared, list(range(len(prepared.sentences))), count=count)
     else:
         lines = pick(prepared, sumy_ranking(name, prepared), count=count)
@@ -152,10 +159,9 @@ def system_output(name: str, prepared: Prepared, *, count: int | None) -> list[s
 
 
 def prepare(item: Item) -> Prepared:
-    """Clean and split an article once."""
-    cleaned = clean(item.text, title=item.title)
-    language = detect_language(cleaned.text).code
-    return Prepared(item, cleaned.title, language, segment(cleaned.blocks, language))
+    """Clean and split an article once, exactly as `summarize()` does."""
+    article = split_article(item.text, title=item.title)
+    return Prepared(item, article.title, article.language, article.sentences)
 
 
 def cnndm_items(eval_dir: Path) -> list[Item]:

@@ -16,9 +16,8 @@ from pathlib import Path
 from rouge_score import rouge_scorer
 
 from bench._common import DEFAULT_EVAL_DIR, print_table
-from bench.summarize import BUDGET_WORDS, Prepared, bbc_items, cnndm_items, cut_to_budget, prepare
-from summarizer.keypoints import DEFAULT_WEIGHTS, RankerWeights, select_key_points
-from summarizer.models import SummaryOptions
+from bench.summarize import Prepared, bbc_items, cnndm_items, newsbot_points, prepare
+from summarizer.keypoints import DEFAULT_WEIGHTS, RankerWeights
 
 GRID: dict[str, list[float]] = {
     "position": [0.6, 0.8, 1.0, 1.3, 1.6],
@@ -34,14 +33,9 @@ GRID: dict[str, list[float]] = {
 def rouge1(items: list[Prepared], weights: RankerWeights, *, count: int | None) -> float:
     """Mean ROUGE-1 F1 (x100) of the ranker with `weights`."""
     scorer = rouge_scorer.RougeScorer(["rouge1"], use_stemmer=True)
-    options = SummaryOptions(points=count or 5, max_words=None if count else BUDGET_WORDS)
     total = 0.0
     for p in items:
-        points = select_key_points(
-            p.sentences, title=p.title, language=p.language, options=options, weights=weights
-        )
-        lines = [k.text for k in points]
-        lines = lines if count else cut_to_budget(lines)
+        lines = newsbot_points(p, count=count, weights=weights)
         total += scorer.score("\n".join(p.item.reference), "\n".join(lines))["rouge1"].fmeasure
     return 100 * total / len(items)
 

@@ -42,7 +42,6 @@ DEFAULT_WEIGHTS = RankerWeights()
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     sentence: Sentence
-    rank: int
     words: int
 
 
@@ -55,18 +54,16 @@ def select_key_points(
     weights: RankerWeights = DEFAULT_WEIGHTS,
 ) -> tuple[KeyPoint, ...]:
     """The best key points of `sentences`, in document order, no two saying the same thing."""
-    candidates = [
-        _Candidate(s, rank, len(s.text.split()))
-        for rank, s in enumerate(x for x in sentences if x.kind != "heading")
-    ]
+    candidates = [_Candidate(s, len(s.text.split())) for s in sentences if s.kind != "heading"]
     if not candidates:
         return ()
     terms = [content_terms(c.sentence.text, language) for c in candidates]
     vectors, vocabulary, idf = _tfidf(terms)
     title_vector = _project(content_terms(title, language), vocabulary, idf)
     quality = np.array([sentence_quality(c.sentence.text, language) for c in candidates])
-    scores = _scores(candidates, vectors, title_vector, options, weights) * quality
-    chosen = _select(candidates, vectors, scores, options, weights)
+    similarity = vectors @ vectors.T
+    scores = _scores(candidates, similarity, vectors @ title_vector, options, weights) * quality
+    chosen = _select(candidates, similarity, scores, options, weights)
     return tuple(
         KeyPoint(candidates[i].sentence.text, candidates[i].sentence.position, float(scores[i]))
         for i in sorted(chosen)
@@ -75,20 +72,17 @@ def select_key_points(
 
 def _scores(
     candidates: list[_Candidate],
-    vectors: np.ndarray,
-    title_vector: np.ndarray,
+    similarity: np.ndarray,
+    title_overlap: np.ndarray,
     options: SummaryOptions,
     weights: RankerWeights,
 ) -> np.ndarray:
     """Each candidate's score before the quality factor: the weighted sum of the signals."""
     n = len(candidates)
-    similarity = vectors @ vectors.T
     centrality = (similarity.sum(axis=1) - np.diag(similarity)) / max(n - 1, 1)
     if centrality.max() > 0:
         centrality = centrality / centrality.max()
-    ranks = np.array([c.rank for c in candidates], dtype=float)
-    position = np.exp(-weights.position_decay * ranks)
-    title_overlap = vectors @ title_vector if title_vector.any() else np.zeros(n)
+    position = np.exp(-weights.position_decay * np.arange(n))
     lead_bullet = np.array([_is_lead_bullet(c) for c in candidates], dtype=float)
     length = np.array([_length_preference(c.words, options) for c in candidates])
     return np.asarray(
@@ -102,7 +96,7 @@ def _scores(
 
 def _select(
     candidates: list[_Candidate],
-    vectors: np.ndarray,
+    similarity: np.ndarray,
     scores: np.ndarray,
     options: SummaryOptions,
     weights: RankerWeights,
@@ -110,24 +104,37 @@ def _select(
     """Greedy maximal-marginal-relevance selection within the point count or word budget."""
     chosen: list[int] = []
     words = 0
-    order = [int(i) for i in np.argsort(-scores, kind="stable")]
-    while order:
-        best, best_value = -1, -math.inf
-        for i in order:
-            overlap = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
-            value = float(scores[i]) - weights.redundancy * overlap
-            if overlap < weights.duplicate_similarity and value > best_value:
-                best, best_value = i, value
-        if best < 0 or scores[best] <= 0:
-            break
-        order.remove(best)
-        if options.max_words is not None and words >= options.max_words:
-            break
-        if options.max_words is None and len(chosen) >= options.points:
+    while not _budget_spent(len(chosen), words, options):
+        best = _next_best(chosen, similarity, scores, weights)
+        if best is None:
             break
         chosen.append(best)
         words += candidates[best].words
     return chosen
+
+
+def _budget_spent(points: int, words: int, options: SummaryOptions) -> bool:
+    """Whether the word budget (when set) or else the point count is reached."""
+    if options.max_words is not None:
+        return words >= options.max_words
+    return points >= options.points
+
+
+def _next_best(
+    chosen: list[int], similarity: np.ndarray, scores: np.ndarray, weights: RankerWeights
+) -> int | None:
+    """The unchosen sentence with the best score less redundancy; None when none is worth it."""
+    best, best_value = None, -math.inf
+    for i in range(len(scores)):
+        if i in chosen:
+            continue
+        overlap = max((float(similarity[i, j]) for j in chosen), default=0.0)
+        value = float(scores[i]) - weights.redundancy * overlap
+        if overlap < weights.duplicate_similarity and value > best_value:
+            best, best_value = i, value
+    if best is None or scores[best] <= 0:
+        return None
+    return best
 
 
 def _is_lead_bullet(candidate: _Candidate) -> bool:

@@ -2,14 +2,58 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from summarizer.cleaning import TextFormat, clean
 from summarizer.errors import EmptyArticleError
 from summarizer.keypoints import select_key_points
 from summarizer.language import detect_language
-from summarizer.models import Summary, SummaryOptions
+from summarizer.models import Sentence, Summary, SummaryOptions
 from summarizer.sentences import segment
 
 DEFAULT_OPTIONS = SummaryOptions()
+
+
+@dataclass(frozen=True, slots=True)
+class SplitArticle:
+    """An article ready for ranking: its title, language and the sentences to choose from."""
+
+    title: str
+    language: str
+    sentences: tuple[Sentence, ...]
+    sentence_count: int
+    warnings: tuple[str, ...]
+
+
+def split_article(
+    text: str,
+    *,
+    title: str = "",
+    options: SummaryOptions = DEFAULT_OPTIONS,
+    fmt: TextFormat = "auto",
+) -> SplitArticle:
+    """Clean an article, identify its language and split it into the sentences key points use.
+
+    Raises `EmptyArticleError` when nothing of the article is left after cleaning.
+    """
+    warnings: list[str] = []
+    if len(text) > options.max_chars:
+        text = text[: options.max_chars]
+        warnings.append(f"only the first {options.max_chars:,} characters were read")
+    cleaned = clean(text, title=title, fmt=fmt)
+    if not cleaned.blocks:
+        raise EmptyArticleError("the article has no text once page furniture is removed")
+    language = detect_language(cleaned.text).code
+    sentences = segment(cleaned.blocks, language)
+    if len(sentences) > options.max_sentences:
+        warnings.append(f"key points come from the first {options.max_sentences} sentences")
+    return SplitArticle(
+        cleaned.title,
+        language,
+        sentences[: options.max_sentences],
+        len(sentences),
+        tuple(warnings),
+    )
 
 
 def summarize(
@@ -24,23 +68,14 @@ def summarize(
     Raises `EmptyArticleError` when nothing of the article is left after cleaning. Deterministic:
     the same input gives the same summary.
     """
-    warnings: list[str] = []
-    if len(text) > options.max_chars:
-        text = text[: options.max_chars]
-        warnings.append(f"only the first {options.max_chars:,} characters were read")
-    cleaned = clean(text, title=title, fmt=fmt)
-    if not cleaned.blocks:
-        raise EmptyArticleError("the article has no text once page furniture is removed")
-    language = detect_language(cleaned.text).code
-    sentences = segment(cleaned.blocks, language)
-    if len(sentences) > options.max_sentences:
-        warnings.append(f"key points come from the first {options.max_sentences} sentences")
-    considered = sentences[: options.max_sentences]
-    points = select_key_points(considered, title=cleaned.title, language=language, options=options)
+    article = split_article(text, title=title, options=options, fmt=fmt)
+    points = select_key_points(
+        article.sentences, title=article.title, language=article.language, options=options
+    )
     return Summary(
-        title=cleaned.title,
-        language=language,
+        title=article.title,
+        language=article.language,
         key_points=points,
-        sentence_count=len(sentences),
-        warnings=tuple(warnings),
+        sentence_count=article.sentence_count,
+        warnings=article.warnings,
     )

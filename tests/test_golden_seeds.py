@@ -63,11 +63,13 @@ def test_key_points_carry_the_news(name: str) -> None:
         assert needle in text
 
 
-def test_titles_found_in_the_seeds() -> None:
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("000_89d674eb3127cf61.txt", "Xiaomi Recruiting BMW Execs For European R&D Center"),
+        ("002_bf494e688fbae5b2.txt", "Xiaomi accelerates its global electric vehicle ambitions"),
+    ],
+)
+def test_titles_found_in_the_seeds(name: str, title: str) -> None:
     """A repeated headline (000) and a leading headline (002) become the title."""
-    assert GOLDEN["000_89d674eb3127cf61.txt"]["title"] == (
-        "Xiaomi Recruiting BMW Execs For European R&D Center"
-    )
-    assert _summary("002_bf494e688fbae5b2.txt").title == (
-        "Xiaomi accelerates its global electric vehicle ambitions"
-    )
+    assert _summary(name).title == title
