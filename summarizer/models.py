@@ -63,12 +63,23 @@ class KeyPoint:
 
 @dataclass(frozen=True, slots=True)
 class Fact:
-    """A typed claim with its evidence sentence (filled in by the facts issue)."""
+    """A typed claim with its evidence sentence.
+
+    `text` is the exact span as it appears in `sentence`, starting at character `start`;
+    `position` is the sentence's index in the article. `value` is the normalised reading (see
+    summarizer/facts.py for each kind's format). `entity` names what the fact is about: the
+    canonical name for person/org/place facts, the person for a role; `related` is the
+    organisation of a role. Both are empty where they do not apply.
+    """
 
     kind: FactKind
     text: str
     value: str
     sentence: str
+    position: int = -1
+    start: int = -1
+    entity: str = ""
+    related: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +107,8 @@ class SummaryOptions:
 
 @dataclass(frozen=True, slots=True)
 class Summary:
-    """The result of `summarize`: language, key points in document order, facts."""
+    """The result of `summarize`: language, key points in document order, facts, and the
+    sentences they were taken from (what lookups search)."""
 
     title: str
     language: str
@@ -104,3 +116,4 @@ class Summary:
     facts: tuple[Fact, ...] = ()
     sentence_count: int = 0
     warnings: tuple[str, ...] = field(default=())
+    sentences: tuple[Sentence, ...] = ()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from summarizer.cleaning import TextFormat, clean
 from summarizer.errors import EmptyArticleError
+from summarizer.facts import extract_facts
 from summarizer.keypoints import select_key_points
 from summarizer.language import detect_language
 from summarizer.models import Sentence, Summary, SummaryOptions
@@ -63,7 +64,7 @@ def summarize(
     options: SummaryOptions = DEFAULT_OPTIONS,
     fmt: TextFormat = "auto",
 ) -> Summary:
-    """Condense one article into key points.
+    """Condense one article into key points and the facts of all its sentences.
 
     Raises `EmptyArticleError` when nothing of the article is left after cleaning. Deterministic:
     the same input gives the same summary.
@@ -76,6 +77,8 @@ def summarize(
         title=article.title,
         language=article.language,
         key_points=points,
+        facts=extract_facts(article.sentences, article.language),
         sentence_count=article.sentence_count,
         warnings=article.warnings,
+        sentences=article.sentences,
     )
