@@ -15,8 +15,10 @@ from bot.clock import Clock, utc_now
 from bot.config import DEFAULT_CONFIG_NAME, Config, StoreConfig, load_config
 from bot.engine import open_engine
 from bot.ingest import IngestOptions, Ingestor
+from bot.lookup import Lookup
 from bot.store import Store
 from bot.textfile import ReadOptions
+from summarizer.embeddings import Embedder, MultilingualEmbedder
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +32,12 @@ class Choices:
 
 @dataclass(frozen=True, slots=True)
 class App:
-    """The wired-up core for one command: config, store, ingestor and clock."""
+    """The wired-up core for one command: config, store, ingestor, lookups and clock."""
 
     config: Config
     store: Store
     ingestor: Ingestor
+    lookup: Lookup
     clock: Clock
 
 
@@ -75,12 +78,18 @@ def open_app(
     clock: Clock = utc_now,
     debug: bool = False,
     store_url: str | None = None,
+    embedder: Embedder | None = None,
 ) -> Iterator[App]:
-    """Open the store (migrating it) and wire the core; the engine is disposed on exit."""
+    """Open the store (migrating it) and wire the core; the engine is disposed on exit.
+
+    The embedder loads its model on first use only, so commands that never embed pay nothing.
+    """
     engine = open_engine(store_url or config.store.url)
+    embedder = embedder or MultilingualEmbedder()
     try:
         store = Store(engine)
-        ingestor = Ingestor(store, ingest_options(config, debug=debug), clock)
-        yield App(config, store, ingestor, clock)
+        options = ingest_options(config, debug=debug)
+        ingestor = Ingestor(store, options, clock, embedder=embedder)
+        yield App(config, store, ingestor, Lookup(store, embedder), clock)
     finally:
         engine.dispose()

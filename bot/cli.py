@@ -23,9 +23,17 @@ from bot.fingerprint import article_id, fingerprint
 from bot.ingest import IngestOutcome
 from bot.jsonl import LineOptions, summarise_lines
 from bot.models import Digest, Period, SourceText
-from bot.payloads import digest_payload, ingest_payload, summary_payload
+from bot.payloads import (
+    ask_payload,
+    digest_payload,
+    facts_payload,
+    ingest_payload,
+    search_payload,
+    summary_payload,
+)
 from bot.period import parse_period
 from bot.progress import run_batch
+from bot.render_lookup import ask_view, facts_view, search_view
 from bot.render_terminal import (
     batch_summary,
     demo_section_view,
@@ -249,6 +257,84 @@ def demo(
         out.print(digest_view(result))
         for section in sections:
             out.print(demo_section_view(section))
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="A question about the stored news.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Answer a question from the facts of the stored articles, with evidence.
+
+    \b
+    The answer is the shortest span that answers the question, with the
+    sentences it comes from; when nothing stored supports an answer, it says so.
+    English and Dutch questions, over articles in any language.
+
+    \b
+    Examples:
+      newsbot ask "Who leads Xiaomi's European R&D centre?"
+      newsbot ask --json "Hoeveel kost de SU7?"
+    """
+    choices = _choices(ctx)
+    with reporting(choices):
+        with open_app(_configure(choices), debug=choices.debug) as core:
+            result = core.lookup.ask(question)
+        if as_json:
+            _echo_json(ask_payload(result))
+        else:
+            stdout_console().print(ask_view(result))
+
+
+@app.command()
+def facts(
+    ctx: typer.Context,
+    entity: Annotated[str, typer.Argument(help="A person, organisation or place.")],
+    as_json: JsonOption = False,
+) -> None:
+    """List what the stored articles say about an entity; flag where sources disagree.
+
+    \b
+    Names match across languages and short forms: "München" finds Munich,
+    "Dittrich" finds Rudolf Dittrich.
+
+    \b
+    Examples:
+      newsbot facts Xiaomi
+      newsbot facts --json "Lei Jun"
+    """
+    choices = _choices(ctx)
+    with reporting(choices):
+        with open_app(_configure(choices), debug=choices.debug) as core:
+            result = core.lookup.facts(entity)
+        if as_json:
+            _echo_json(facts_payload(result))
+        else:
+            stdout_console().print(facts_view(result))
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    terms: Annotated[str, typer.Argument(help="Words to look for, in any language.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Find the stored sentences that best match some words, best first.
+
+    \b
+    Examples:
+      newsbot search "SU7 price"
+      newsbot search --json "fabriek Peking"
+    """
+    choices = _choices(ctx)
+    with reporting(choices):
+        with open_app(_configure(choices), debug=choices.debug) as core:
+            result = core.lookup.search(terms)
+        if as_json:
+            _echo_json(search_payload(result))
+        else:
+            stdout_console().print(search_view(result))
 
 
 @contextmanager

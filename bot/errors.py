@@ -17,3 +17,7 @@ class InputError(NewsbotError):
 
 class StoreError(NewsbotError):
     """The store cannot be opened or used."""
+
+
+class QueryError(NewsbotError):
+    """A lookup query (question, entity, search terms) is empty or unusable."""

@@ -11,12 +11,14 @@ from bot.clock import Clock
 from bot.discovery import IngestItem
 from bot.errors import InputError, StoreError
 from bot.fingerprint import article_id, fingerprint
-from bot.models import Article, SourceText, StoredKeyPoint
+from bot.models import Article, ArticleIndex, IndexedSentence, SourceText, StoredKeyPoint
 from bot.store import ArticleStore
 from bot.summaries import article_title, summarise_source
 from bot.textfile import DEFAULT_READ_OPTIONS, ReadOptions, read_text_file
 from bot.url_source import fetch_source_text
+from bot.vectors import pack_vector
 from summarizer import SummarizerError, Summary
+from summarizer.embeddings import Embedder, mean_vector
 
 IngestStatus = Literal["new", "unchanged", "failed"]
 Fetcher = Callable[[str, datetime], SourceText]
@@ -50,25 +52,34 @@ class Ingestor:
         options: IngestOptions,
         clock: Clock,
         fetch: Fetcher = fetch_source_text,
+        embedder: Embedder | None = None,
     ) -> None:
         self._store = store
         self._options = options
         self._clock = clock
         self._fetch = fetch
+        self._embedder = embedder
 
     def ingest(self, item: IngestItem) -> IngestOutcome:
         """Ingest one item; failures come back as a `failed` outcome with one sentence."""
+        return self._guarded(item.source, lambda: self._ingest(self._read(item)))
+
+    def ingest_source(self, source: SourceText) -> IngestOutcome:
+        """Ingest text already read (from a feed, a JSON line, a benchmark), like `ingest`."""
+        return self._guarded(source.source, lambda: self._ingest(source))
+
+    def _guarded(self, name: str, work: Callable[[], IngestOutcome]) -> IngestOutcome:
         try:
-            return self._ingest(self._read(item))
+            return work()
         except (InputError, SummarizerError) as error:
-            return IngestOutcome(item.source, "failed", error=_sentence(item, error))
+            return IngestOutcome(name, "failed", error=_sentence(name, error))
         except StoreError:
             raise  # the store is unusable: every later item would fail the same way
         except Exception as error:  # a bug in one item must not lose the rest of the batch
             if self._options.debug:
                 raise
             reason = f"unexpected {type(error).__name__}: {error} (run with --debug for details)"
-            return IngestOutcome(item.source, "failed", error=f"{item.source}: {reason}")
+            return IngestOutcome(name, "failed", error=f"{name}: {reason}")
 
     def _read(self, item: IngestItem) -> SourceText:
         if item.path is None:
@@ -82,15 +93,23 @@ class Ingestor:
             return IngestOutcome(source.source, "unchanged", existing)
         summary = summarise_source(source, self._options.points)
         article = _new_article(source, summary, content, self._clock())
-        if self._store.add_article(article):
+        if self._store.add_article(article, self._index(article, summary)):
             return IngestOutcome(source.source, "new", article)
         stored = self._store.get_article(article.id)
         return IngestOutcome(source.source, "unchanged", stored or article)
 
+    def _index(self, article: Article, summary: Summary) -> ArticleIndex:
+        sentences = tuple(IndexedSentence(s.position, s.text) for s in summary.sentences)
+        vector = None
+        if self._embedder is not None:
+            texts = [article.title, *(point.text for point in article.key_points)]
+            vector = pack_vector(mean_vector(self._embedder.encode(texts)))
+        return ArticleIndex(sentences, summary.facts, vector)
 
-def _sentence(item: IngestItem, error: Exception) -> str:
+
+def _sentence(name: str, error: Exception) -> str:
     if isinstance(error, SummarizerError):
-        return f"{item.source} cannot be summarised: {error}"
+        return f"{name} cannot be summarised: {error}"
     return str(error)
 
 

@@ -17,11 +17,14 @@ from sqlalchemy import (
     Engine,
     Float,
     ForeignKey,
+    Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
+    UniqueConstraint,
     func,
     insert,
     select,
@@ -78,9 +81,77 @@ def _index_articles_by_ingestion(connection: Connection) -> None:
     connection.execute(text("CREATE INDEX ix_articles_ingested_at ON articles (ingested_at)"))
 
 
+def _create_lookup_tables(connection: Connection) -> None:
+    metadata = MetaData()
+    existing = Table("articles", metadata, Column("id", String(16), primary_key=True))
+    article_fk = ForeignKey("articles.id", ondelete="CASCADE")
+    Table(
+        "sentences",
+        metadata,
+        Column("article_id", String(16), article_fk, primary_key=True),
+        Column("position", Integer, primary_key=True, autoincrement=False),
+        Column("text", Text, nullable=False),
+    )
+    Table(
+        "entities",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("kind", String(16), nullable=False),
+        Column("key", Text, nullable=False),
+        Column("name", Text, nullable=False),
+        UniqueConstraint("kind", "key", name="uq_entities_kind_key"),
+    )
+    Table(
+        "facts",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column(
+            "article_id",
+            String(16),
+            ForeignKey("articles.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        Column("position", Integer, nullable=False),
+        Column("kind", String(16), nullable=False),
+        Column("text", Text, nullable=False),
+        Column("value", Text, nullable=False),
+        Column("start", Integer, nullable=False),
+        Column("entity_id", Integer, ForeignKey("entities.id"), nullable=True),
+        Column("related_id", Integer, ForeignKey("entities.id"), nullable=True),
+        Index("ix_facts_entity_id", "entity_id"),
+        Index("ix_facts_related_id", "related_id"),
+        Index("ix_facts_article_position", "article_id", "position"),
+    )
+    Table(
+        "article_vectors",
+        metadata,
+        Column(
+            "article_id",
+            String(16),
+            ForeignKey("articles.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        Column("vector", LargeBinary, nullable=False),
+    )
+    new_tables = [table for table in metadata.sorted_tables if table is not existing]
+    metadata.create_all(connection, tables=new_tables)
+    if connection.dialect.name == "sqlite":
+        connection.execute(text(SQLITE_SENTENCE_SEARCH))
+
+
+# Full-text search over every stored sentence; porter stemming helps English, accents are folded
+# for every language. Rows are written and deleted together with the `sentences` rows.
+SQLITE_SENTENCE_SEARCH = (
+    "CREATE VIRTUAL TABLE sentence_search USING fts5("
+    "text, article_id UNINDEXED, position UNINDEXED, "
+    "tokenize = 'porter unicode61 remove_diacritics 2')"
+)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles and their key points", _create_articles_and_key_points),
     Migration(2, "index articles by ingestion time, for digests", _index_articles_by_ingestion),
+    Migration(3, "sentences, facts, entities and vectors for lookups", _create_lookup_tables),
 )
 
 

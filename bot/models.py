@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 from bot.fingerprint import article_id
+from summarizer import Fact
 
 TextFormat = Literal["auto", "text", "html", "markdown"]
 
@@ -96,3 +97,48 @@ class Digest:
 
     period: Period
     stories: tuple[Story, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedSentence:
+    """One sentence of a stored article, by its position in the article."""
+
+    position: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleIndex:
+    """What lookups need of an article besides its text, stored with it in one transaction.
+
+    `facts` are the summariser's facts; `vector` is the article's embedding (title and key
+    points), packed by bot.vectors, or None when no embedder ran.
+    """
+
+    sentences: tuple[IndexedSentence, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    vector: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceHit:
+    """A stored sentence that matched a search, with its relevance (higher is better)."""
+
+    article_id: str
+    position: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class FactRecord:
+    """A stored fact with the article and sentence it came from; `entity`/`related` are names."""
+
+    article_id: str
+    position: int
+    kind: str
+    text: str
+    value: str
+    sentence: str
+    entity: str = ""
+    related: str = ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from bot.lookup import AskResult, EntityFact, Evidence, FactConflict, FactsResult, SearchResult
 from bot.models import Article, Digest, Story, StorySource
 from summarizer import Fact, Summary
 
@@ -70,6 +71,124 @@ class DigestPayload(TypedDict):
 
     period: str
     stories: list[StoryPayload]
+
+
+class EvidencePayload(TypedDict):
+    """One supporting sentence of an answer."""
+
+    article_id: str
+    source: str
+    title: str
+    sentence: str
+
+
+class AskPayload(TypedDict):
+    """`newsbot ask --json`: `answer` is null when nothing stored supports one."""
+
+    question: str
+    answer: str | None
+    evidence: list[EvidencePayload]
+
+
+class SearchHitPayload(EvidencePayload):
+    """One ranked sentence of a search."""
+
+    score: float
+
+
+class SearchPayload(TypedDict):
+    """`newsbot search --json`."""
+
+    query: str
+    results: list[SearchHitPayload]
+
+
+class EntityFactPayload(TypedDict):
+    """One fact about an entity, with its source."""
+
+    kind: str
+    text: str
+    value: str
+    sentence: str
+    article_id: str
+    source: str
+    title: str
+
+
+class ConflictPayload(TypedDict):
+    """Facts about the same thing that disagree across sources."""
+
+    kind: str
+    values: list[str]
+    facts: list[EntityFactPayload]
+
+
+class FactsPayload(TypedDict):
+    """`newsbot facts --json`."""
+
+    entity: str
+    facts: list[EntityFactPayload]
+    conflicts: list[ConflictPayload]
+
+
+def ask_payload(result: AskResult) -> AskPayload:
+    """The JSON form of an answer."""
+    return {
+        "question": result.question,
+        "answer": result.answer,
+        "evidence": [evidence_payload(item) for item in result.evidence],
+    }
+
+
+def evidence_payload(evidence: Evidence) -> EvidencePayload:
+    """The JSON form of a supporting sentence."""
+    return {
+        "article_id": evidence.article_id,
+        "source": evidence.source,
+        "title": evidence.title,
+        "sentence": evidence.sentence,
+    }
+
+
+def search_payload(result: SearchResult) -> SearchPayload:
+    """The JSON form of search results."""
+    return {
+        "query": result.query,
+        "results": [
+            {**evidence_payload(item), "score": round(item.score, 4)} for item in result.results
+        ],
+    }
+
+
+def facts_payload(result: FactsResult) -> FactsPayload:
+    """The JSON form of the facts about an entity."""
+    return {
+        "entity": result.entity,
+        "facts": [entity_fact_payload(fact) for fact in result.facts],
+        "conflicts": [conflict_payload(conflict) for conflict in result.conflicts],
+    }
+
+
+def entity_fact_payload(fact: EntityFact) -> EntityFactPayload:
+    """The JSON form of one fact about an entity."""
+    return {
+        "kind": fact.kind,
+        "text": fact.text,
+        "value": fact.value,
+        "sentence": fact.evidence.sentence,
+        "article_id": fact.evidence.article_id,
+        "source": fact.evidence.source,
+        "title": fact.evidence.title,
+    }
+
+
+def conflict_payload(conflict: FactConflict) -> ConflictPayload:
+    """The JSON form of a conflict."""
+    return {
+        "kind": conflict.kind,
+        "values": list(conflict.values),
+        "facts": [entity_fact_payload(fact) for fact in conflict.facts],
+    }
 
 
 def summary_payload(summary_id: JsonId, title: str, summary: Summary) -> SummaryPayload:

