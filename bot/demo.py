@@ -54,9 +54,35 @@ def demo_sections(app: App) -> tuple[DemoSection, ...]:
     return tuple(section for hook in hooks if (section := hook(app)) is not None)
 
 
+SAMPLE_QUESTIONS = (
+    "Who leads Xiaomi's European R&D centre?",
+    "What is the starting price of the Xiaomi SU7?",
+    "How many vehicles did Xiaomi deliver in Q2 2025?",
+    "Hoeveel elektrische auto's kan de nieuwe fabriek per jaar produceren?",
+)
+SAMPLE_ENTITY = "Xiaomi"
+
+
 def sample_questions(app: App) -> DemoSection | None:
-    """HOOK (ask issue): answer a few sample questions from the seeds' facts."""
-    return None
+    """A few questions answered from the seeds' facts, and where the seeds disagree."""
+    lines: list[str] = []
+    for question in SAMPLE_QUESTIONS:
+        result = app.lookup.ask(question)
+        lines.append(f"Q: {question}")
+        if result.answer is None:
+            lines.append(f"   {result.note}")
+            continue
+        cited = result.evidence[0]
+        lines.append(f"A: {result.answer}  ({cited.title or cited.source})")
+    conflicts = app.lookup.facts(SAMPLE_ENTITY).conflicts
+    for conflict in conflicts[:2]:
+        sources = sorted({fact.evidence.source for fact in conflict.facts})
+        lines.append(
+            f"Sources disagree about {SAMPLE_ENTITY} ({conflict.kind}): "
+            + " vs ".join(conflict.values)
+            + f" in {', '.join(sources)}"
+        )
+    return DemoSection("Questions answered from the facts", tuple(lines))
 
 
 def topic_matches(app: App) -> DemoSection | None:

@@ -11,12 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from summarizer.answer import Passage, choose_answer
-
 from bot.errors import QueryError
 from bot.models import Article, FactRecord
 from bot.retrieval import RankedSentence, RetrievalOptions, Retriever, SentenceSource
 from summarizer import Fact
+from summarizer.answer import Passage, choose_answer
 from summarizer.conflicts import SourcedFact, find_conflicts
 from summarizer.embeddings import Embedder
 from summarizer.errors import QuestionError

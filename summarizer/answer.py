@@ -582,11 +582,24 @@ def _key(value: str) -> str:
 
 
 def _in_question(question: Question, text: str) -> bool:
-    """Whether every content word of `text` is already in the question: never its answer."""
+    """Whether every content word of `text` is already in the question, also as a derived form
+    ("Europe" in "European", "China" in "Chinese"): never its answer."""
     asked = _question_words(question.text)
     own = [w.lower() for w in words(text)]
     content = [w for w in own if w not in _stops()]
-    return all(w in asked for w in content)
+    return all(w in asked or _derived_in(w, asked) for w in content)
+
+
+def _derived_in(word: str, asked: frozenset[str]) -> bool:
+    """Whether a question word is `word` with a short ending, or the other way round."""
+    if len(word) < 4:
+        return False
+    return any(
+        len(other) >= 4
+        and abs(len(other) - len(word)) <= 3
+        and (other.startswith(word) or word.startswith(other))
+        for other in asked
+    )
 
 
 @lru_cache(maxsize=256)

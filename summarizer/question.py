@@ -290,7 +290,11 @@ def _kinds_table() -> dict[str, tuple[FactKind, ...]]:
             bedrag boete salaris omzet winst investering belasting schuld loon preis kosten
             betrag strafe umsatz gewinn""",
         ),
-        (("percent",), "percentage percent proportion rate procent prozent anteil"),
+        (
+            ("percent",),
+            """percentage percent proportion rate margin share growth procent marge aandeel
+            groei prozent anteil""",
+        ),
         (
             ("date",),
             """year date month day time decade week century quarter deadline jaar datum maand

@@ -353,5 +353,9 @@ def test_demo_as_a_real_process(cli: Cli, tmp_path: Path, seeds_dir: Path) -> No
     assert len(headlines) == 5
     for headline in headlines:
         assert flat(headline) in output
+    answers = output.split("Questions answered from the facts", 1)[1]
+    assert "A: Rudolf Dittrich" in answers
+    assert "215,900" in answers
+    assert "Sources disagree about Xiaomi" in answers
     assert list(temp.iterdir()) == []
     assert not (tmp_path / "newsbot").exists()
