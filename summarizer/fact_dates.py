@@ -131,7 +131,7 @@ def find_dates(sentence: str, language: str) -> Iterator[Span]:
             if value is None:
                 continue
             start = match.start("m") if name == "month" else match.start()
-            if not value[:1].isalpha() and name != "range":
+            if not value[:1].isalpha() and ".." not in value:  # a span has its own bounds
                 start, value = _bounded(sentence, start, value)
             yield Span("date", start, _end(sentence, match), value)
 
@@ -198,7 +198,7 @@ def _patterns(language: str) -> dict[str, re.Pattern[str]]:
         "dmy": re.compile(rf"{_day('d')}\.?\s+{month},?\s+{_year('y')}", flags),
         "mdy": re.compile(rf"(?<!\w){month}\s+{_day('d')},?\s+{_year('y')}", flags),
         "months": re.compile(
-            rf"(?<!\w){month}\s*(?:or|and|to|through|-|–|of|en|tot)\s*{month2},?\s+{_year('y')}",
+            rf"(?<!\w){month}\s*(?:or|to|through|-|–|of|tot)\s*{month2},?\s+{_year('y')}",
             flags,
         ),
         "my": re.compile(rf"(?<!\w){month},?\s+{_year('y')}", flags),

@@ -69,7 +69,8 @@ ORG_HEADS = LEGAL_SUFFIXES | words(
     union council commission committee agency authority ministry department bureau services
     party parliament assembly court army navy club fc news times post journal herald gazette
     tribune telegraph press magazine broadcasting television radio insurance securities exchange
-    reserve board telecom airport hospital museum church
+    reserve board telecom hospital museum church united city rovers wanderers athletic
+    albion hotspur
     universiteit hogeschool ministerie partij stichting vereniging bank groep rechtbank kamer raad
     werke gruppe stiftung
     """
@@ -149,6 +150,34 @@ ROLE_MODIFIERS = words(
     """
 )
 
+# Capitalised words of an office that may stand right before a name ("Secretary of State Colin
+# Powell", "Home Secretary David Blunkett" after the role word).
+OFFICE_WORDS = words(
+    """
+    state foreign home defence defense health culture trade interior justice finance treasury
+    labour tory conservative democrat democratic republican liberal green opposition shadow
+    """
+)
+# Words that open sentences without being names ("Yesterday, ...", "Meanwhile ...").
+SENTENCE_ADVERBS = words(
+    """
+    yesterday today tomorrow tonight meanwhile however overall currently additionally
+    separately finally earlier later recently nevertheless moreover furthermore instead
+    gisteren vandaag morgen vanavond inmiddels intussen ondertussen bovendien daarnaast
+    """
+)
+# Lower-case nouns that introduce a person's name ("rapper Kanye West", "zanger Marco Borsato").
+PERSON_NOUNS = words(
+    """
+    rapper singer actor actress star player striker midfielder defender goalkeeper artist author
+    writer novelist comedian musician lawmaker politician activist journalist reporter
+    billionaire entrepreneur tycoon businessman businesswoman astronaut prosecutor detective
+    pastor priest bishop cardinal suspect victim defendant candidate director producer presenter
+    host anchor chef designer model athlete driver champion veteran
+    zanger zangeres acteur actrice speler schrijver schrijfster politicus journalist ondernemer
+    miljardair verdachte kandidaat presentator presentatrice coureur kampioen veteraan
+    """
+)
 # Nationality and region adjectives: never a name on their own ("Chinese tech giant Xiaomi").
 DEMONYMS = words(
     """
@@ -175,7 +204,8 @@ COMMON_ACRONYMS = words(
     xr tv pc it hr pr ip ipo gdp cpi vat btw etf esg kpi roi eps yoy qoq mom m&a r&d q&a b2b b2c
     saas api cpu gpu ram ssd usb hdmi led lcd oled nft co2 dna rna hiv aids covid sars faq diy
     pdf url html sms pin id vip utc gmt cet est pst edt cest am pm bc ad ok usp lgbt lgbtq
-    lgbtqia bbq asap fyi sdv sdvs adas ota wifi gps 4g 5g lte nfc hq ev's suv's rpm mph kmh
+    lgbtqia bbq asap fyi sdv sdvs adas ota wifi gps 4g 5g lte nfc hq ev's suv's rpm mph kmh dvd
+    dvds cd cds mp mps mep meps pm qc ko
     kwh mwh gwh kw mw gw dc ac uv hd uhd fps ui ux os ios cad gpt llm ml nlp rd
     no yes or and the of to in on at by for new read watch live video photos update breaking
     """
@@ -197,7 +227,7 @@ ORG_NOUNS_BEFORE = words(
     """
     company firm giant maker automaker carmaker manufacturer brand startup start-up retailer
     lender insurer airline broadcaster publisher developer supplier conglomerate behemoth rival
-    subsidiary chipmaker operator outlet newspaper agency
+    subsidiary chipmaker operator outlet newspaper agency platform app network retailer
     bedrijf concern fabrikant autofabrikant merk techbedrijf techgigant techreus reus
     autobouwer automaker
     """

@@ -5,8 +5,8 @@ Research"), joined across "&" ("Johnson & Johnson"), across "of"/"van" after the
 institution or a feature ("Bank of America", "Gulf of Mexico"), and across name particles after a
 first name ("Rudolf van der Berg"). A run ends at punctuation, at a lower-case word, at a word with
 digits ("SU7"), at a possessive ("Xiaomi’s" ends "Xiaomi"), and at a title or a role word, which
-is recorded as a cue for the next run ("Xiaomi CEO Lei Jun" is "Xiaomi" and "Lei Jun" after a
-role). The capitalised part of a compound with a lower-case tail is a run of its own
+tells what the next run is (`cue_before`: "Xiaomi CEO Lei Jun" is "Xiaomi" and "Lei Jun" after
+a role). The capitalised part of a compound with a lower-case tail is a run of its own
 ("BMW-executive", "Xiaomi-branded"). Headlines in title case are marked: their capitals say
 nothing.
 """
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from summarizer.fact_lexicon import (
     NAME_PARTICLES,
     ORG_OF_HEADS,
+    PERSON_NOUNS,
     PLACE_OF_HEADS,
     ROLE_HEADS,
     TITLES,
@@ -31,6 +32,7 @@ _UPPER = "".join(ch for ch in map(chr, range(0x530)) if ch.isupper())
 _CAPITALISED_WORD = re.compile(
     rf"(?<![\w'’.-])(?:(?:[{_UPPER}]\.){{2,}}|[{_UPPER}](?:[\w&]|[-'’.](?=[^\W_]))*)"
 )
+_DIGIT = re.compile(r"[0-9]")
 _PREVIOUS_WORD = re.compile(r"([^\W\d_][\w.-]*)[\s,]*$")
 _PERIOD_ABBREVIATIONS = frozenset(
     "corp inc ltd co jr sr st bros mt dr mr mrs ms prof gen sen rep gov lt col capt sgt".split()
@@ -38,7 +40,11 @@ _PERIOD_ABBREVIATIONS = frozenset(
 _NEXT_CAPITAL = re.compile(r" [A-Z]")
 _OPENERS = " \t\"'“‘«„‚([*•·–—-"
 _CLAUSE_STARTS = (":", "“", '"', "‘", "«", "„", "—", "–")
-_LOWER_WORD = re.compile(r"(?<![\w-])[a-zà-ÿ][a-zà-ÿ'’-]{4,}(?![\w-])")
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-zà-ÿ][\wà-ÿ'’-]*")
+# Short words that title case leaves in lower case ("Execs for European R&D").
+_FUNCTION_WORDS = frozenset(
+    "a an and as at by for from in into of on or the to vs with de het een en op van voor".split()
+)
 _UPPER_WORD = re.compile(r"(?<![\w-])[A-Z][\w'’&-]*")
 
 
@@ -54,16 +60,15 @@ class Word:
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """A candidate name: its words, where the first one stands, and the cues around it.
+    """A candidate name: its words and where the first one stands.
 
     `initial` is set when the run opens the sentence or a quoted clause (its first capital may
-    only mark that); `cue` is "title" after "Mr"/"Dr", "role" after a role word, "" otherwise;
-    `compound` marks the capitalised head of a compound ("BMW" of "BMW-executive").
+    only mark that); `compound` marks the capitalised head of a compound ("BMW" of
+    "BMW-executive").
     """
 
     words: tuple[Word, ...]
     initial: bool
-    cue: str = ""
     compound: bool = False
 
     @property
@@ -86,21 +91,20 @@ class Run:
         return sentence[self.start : self.end]
 
     def sub(self, first: int, last: int, sentence_start: bool) -> Run:
-        """The words [first, last) as a run of their own (with the cue only if it starts here)."""
+        """The words [first, last) as a run of their own."""
         return Run(
             self.words[first:last],
             self.initial and first == 0 and sentence_start,
-            self.cue if first == 0 else "",
             self.compound,
         )
 
 
 def is_headline(text: str) -> bool:
     """Whether a sentence is written in title case or in capitals, so that its capitals do not
-    mark names: no lower-case word of five letters or more, and three capitalised words."""
-    if _LOWER_WORD.search(text):
-        return False
-    return len(_UPPER_WORD.findall(text)) >= 3
+    mark names: four capitalised words or more, and no lower-case word but short function words
+    ("Xiaomi Aims To Sell More EVs In China")."""
+    lower = [w for w in _LOWER_WORD.findall(text) if w not in _FUNCTION_WORDS]
+    return not lower and len(_UPPER_WORD.findall(text)) >= 4
 
 
 def find_runs(sentence: str) -> list[Run]:
@@ -116,11 +120,11 @@ def find_runs(sentence: str) -> list[Run]:
         initial = _initial(sentence, word.start)
         compound = _compound_head(word)
         if compound is not None:
-            runs.append(Run((compound,), initial, _cue(sentence, word.start), compound=True))
+            runs.append(Run((compound,), initial, compound=True))
             index += 1
             continue
         last = _run_end(sentence, words, index)
-        runs.append(Run(tuple(words[index:last]), initial, _cue(sentence, word.start)))
+        runs.append(Run(tuple(words[index:last]), initial))
         index = last
     return runs
 
@@ -145,7 +149,7 @@ def _capitalised_words(sentence: str) -> Iterator[Word]:
 
 def _capitalised(text: str) -> bool:
     """A word that may be part of a name: an upper-case first letter and no digits."""
-    return text[:1].isupper() and not any(ch.isdigit() for ch in text)
+    return text[:1].isupper() and (text.isalpha() or _DIGIT.search(text) is None)
 
 
 def _word_kind(text: str) -> str:
@@ -159,11 +163,14 @@ def _word_kind(text: str) -> str:
     return ""
 
 
-def _cue(sentence: str, start: int) -> str:
-    """The kind of the word right before a run ("Dr Jones", "CEO Tim Cook", "president William
-    Lu"), commas aside."""
-    found = _PREVIOUS_WORD.search(sentence, max(0, start - 40), start)
-    return _word_kind(found.group(1)) if found is not None else ""
+def cue_before(before: str) -> str:
+    """The kind of the word that ends `before`, the text before a run: "title" ("Dr Jones"),
+    "role" ("CEO Tim Cook", "president William Lu", "rapper Kanye West"), commas aside."""
+    found = _PREVIOUS_WORD.search(before, max(0, len(before) - 40))
+    if found is None:
+        return ""
+    word = found.group(1)
+    return "role" if word in PERSON_NOUNS else _word_kind(word)
 
 
 def _compound_head(word: Word) -> Word | None:

@@ -180,7 +180,7 @@ OPERATOR = rf"(?<![\w])(?:{alternation(OPERATORS)})(?=\s)"
 
 
 _DIGIT = re.compile(r"[0-9]")
-_LOWER_WORDS = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_LOWER_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 # The last word of every number word, to tell quickly whether a sentence has any.
 _NUMBER_WORD_ENDS = frozenset(word.split()[-1] for word in WORD_VALUES)
 
@@ -192,8 +192,8 @@ def has_digit(text: str) -> bool:
 
 @lru_cache(maxsize=64)
 def lower_words(text: str) -> frozenset[str]:
-    """The lower-cased words of `text` (cached: every recogniser of a sentence asks), so that
-    recognisers can skip sentences without their key words."""
+    """The lower-cased words of `text`, hyphenated compounds split (cached: every recogniser of
+    a sentence asks), so that recognisers can skip sentences without their key words."""
     return frozenset(_LOWER_WORDS.findall(text.lower()))
 
 

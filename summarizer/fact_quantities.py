@@ -278,7 +278,9 @@ def _head(word: str, language: str, number: Decimal) -> str | None:
         return plural_abbreviation.group(1)
     if head[:1].isupper():
         return None  # a brand or name used as a modifier: "100 Xiaomi stores"
-    lower = head.lower()
+    # A lower-case compound is one noun ("e-mails"); after a name only its tail counts
+    # ("BMW-ingenieurs").
+    lower = (word if word[:1].islower() else head).lower()
     if language == "en" and lower in _IRREGULAR:
         return _IRREGULAR[lower]
     invariant = language == "nl" and lower in _DUTCH_INVARIANT

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from functools import cache
 
 from summarizer.fact_lexicon import ROLE_HEADS, ROLE_MODIFIERS, ROLE_PHRASES, alternation
+from summarizer.fact_numbers import lower_words
 from summarizer.fact_span import Span
 
 _PERSON_MASK = "\ue001"
@@ -41,7 +42,6 @@ _MAX_DESCRIPTION_WORDS = 5
 _MODIFIERS_BEFORE = re.compile(
     rf"(?<![\w-])(?:(?:{alternation(ROLE_MODIFIERS)})\s+)+$", re.IGNORECASE
 )
-_LETTERS = re.compile(r"[^\W\d_]+")
 # Every word of a role title: a sentence without one has no role.
 _ROLE_WORDS = (
     frozenset(word for title in (*ROLE_HEADS, *ROLE_PHRASES) for word in re.split(r"[\s-]", title))
@@ -65,10 +65,12 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     person = rf"(?P<p>{_PERSON_MASK}+)"
     org = rf"(?P<o>{_ORG_MASK}+)(?P<poss>['’]s)?"
     article = r"(?:(?:the|de|het|a|an|een)\s+)?"
-    words = r"[^\W\d_][\w&’'-]*(?:\s+[^\W\d_][\w&’'-]*){0,5}"
+    word = rf"(?:[^\W\d_]|{_OTHER_MASK})[\w&’'{_OTHER_MASK}-]*"
+    words = rf"{word}(?:\s+(?!(?:at|bij)\s){word}){{0,5}}"
+    at_org = rf"(?:\s+(?:at|of|bij|van)\s+{article}(?P<o2>{_ORG_MASK}+))?"
     tail = (
         rf"(?:\s+(?P<prep>of|at|for|van|bij)\s+{article}"
-        rf"(?:(?P<o>{_ORG_MASK}+)(?:(?P<poss>['’]s)\s+(?P<desc>{words}))?|(?P<desc2>{words})))?"
+        rf"(?:(?P<o>{_ORG_MASK}+)(?:(?P<poss>['’]s)\s+(?P<desc>{words}))?|(?P<desc2>{words}){at_org}))?"
     )
     flags = re.IGNORECASE
     return (
@@ -92,7 +94,7 @@ def find_roles(sentence: str, names: Sequence[Span]) -> list[Span]:
     """The role spans of a sentence, given its person, org and place spans."""
     if not any(span.kind == "person" for span in names):
         return []
-    if _ROLE_WORDS.isdisjoint(_LETTERS.findall(sentence.lower())):
+    if _ROLE_WORDS.isdisjoint(lower_words(sentence)):
         return []
     masked = _masked(sentence, names)
     by_start = {span.start: span for span in names}
@@ -123,6 +125,8 @@ def _role(
         return
     groups = match.groupdict()
     org = by_start.get(match.start("o")) if groups.get("o") else None
+    if org is None and groups.get("o2"):
+        org = by_start.get(match.start("o2"))  # "head of UK equities at Standard Life"
     title = _title(sentence[match.start("role") : match.end("role")])
     start, end = match.start(), match.end()
     if sentence.startswith("-", match.end("o") if groups.get("o") else -1):
@@ -143,6 +147,8 @@ def _role(
             end = match.end("o")
         else:
             end = match.end("role")
+        if groups.get("o2") and len(kept) == len(words):
+            end = match.end("o2")
     related = org.value if org is not None and org.kind == "org" else ""
     yield Span("role", start, end, title, person.value, related)
 

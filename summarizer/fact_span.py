@@ -31,17 +31,20 @@ class Span:
 def without_overlaps(spans: Iterable[Span]) -> list[Span]:
     """The spans that survive when overlapping ones compete: the higher-priority kind wins, then
     the longer span, then the earlier one. Spans that only touch both stay; the result is in
-    sentence order. Spans of the same range and kind with different values all stay ("RMB 20.6
-    billion" is one span; "$5-10 million" gives two values for one range)."""
+    sentence order. Spans of the same range and kind with different values all stay, in the
+    order they were found ("$5-10 million" gives two values for one range, low then high)."""
+    found = list(spans)
     ordered = sorted(
-        spans, key=lambda s: (-_PRIORITY.get(s.kind, 0), -(s.end - s.start), s.start, s.value)
+        range(len(found)),
+        key=lambda i: (-_PRIORITY.get(found[i].kind, 0), -(found[i].end - found[i].start), i),
     )
-    chosen: list[Span] = []
-    for span in ordered:
-        rivals = [c for c in chosen if c.overlaps(span)]
-        if all(_same_range(c, span) for c in rivals):
-            chosen.append(span)
-    return sorted(chosen, key=lambda s: (s.start, s.end))
+    chosen: list[int] = []
+    for index in ordered:
+        span = found[index]
+        rivals = [found[c] for c in chosen if found[c].overlaps(span)]
+        if all(_same_range(rival, span) for rival in rivals):
+            chosen.append(index)
+    return [found[i] for i in sorted(chosen, key=lambda i: (found[i].start, found[i].end, i))]
 
 
 def _same_range(a: Span, b: Span) -> bool:

@@ -60,14 +60,17 @@ def extract_facts(sentences: Sequence[Sentence], language: str) -> tuple[Fact, .
 
 
 def number_spans(text: str, language: str) -> list[Span]:
-    """Money, percent, date and quantity spans of one sentence, overlaps resolved."""
+    """Money, percent, date and quantity spans of one sentence, overlaps resolved. A date wins
+    over a count, except a bare year inside a compared count ("more than 2000 people")."""
+    quantities = list(find_quantities(text, language))
+    compared = [q for q in quantities if q.value[:1] in "<>~"]
+    dates = [
+        date
+        for date in find_dates(text, language)
+        if not (date.value.isdigit() and any(q.overlaps(date) for q in compared))
+    ]
     return without_overlaps(
-        [
-            *find_money(text, language),
-            *find_percents(text, language),
-            *find_dates(text, language),
-            *find_quantities(text, language),
-        ]
+        [*find_money(text, language), *find_percents(text, language), *dates, *quantities]
     )
 
 

