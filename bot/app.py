@@ -11,12 +11,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from bot.clock import Clock, utc_now
 from bot.config import DEFAULT_CONFIG_NAME, Config, StoreConfig, load_config
+from bot.digest import StorySources
 from bot.engine import open_engine
 from bot.ingest import IngestOptions, Ingestor
 from bot.lookup import Lookup
 from bot.store import Store
+from bot.stories import StoryGrouper
+from bot.story_store import StoryStore
 from bot.textfile import ReadOptions
 from summarizer.embeddings import Embedder, MultilingualEmbedder
 
@@ -39,6 +44,8 @@ class App:
     ingestor: Ingestor
     lookup: Lookup
     clock: Clock
+    merging: StorySources
+    engine: Engine  # for stores beside the article store (sources) on the same database
 
 
 def find_config_path(explicit: Path | None, cwd: Path) -> Path | None:
@@ -88,8 +95,18 @@ def open_app(
     embedder = embedder or MultilingualEmbedder()
     try:
         store = Store(engine)
+        stories = StoryStore(engine)
         options = ingest_options(config, debug=debug)
-        ingestor = Ingestor(store, options, clock, embedder=embedder)
-        yield App(config, store, ingestor, Lookup(store, embedder), clock)
+        grouper = StoryGrouper(stories)
+        ingestor = Ingestor(store, options, clock, embedder=embedder, stories=grouper)
+        yield App(
+            config=config,
+            store=store,
+            ingestor=ingestor,
+            lookup=Lookup(store, embedder),
+            clock=clock,
+            merging=StorySources(stories, embedder),
+            engine=engine,
+        )
     finally:
         engine.dispose()

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
-from bot.app import Choices, configure, open_app, read_options
+from bot.app import App, Choices, configure, open_app, read_options
 from bot.clock import utc_now
 from bot.config import Config
+from bot.config_feeds import duration, http_url
 from bot.demo import default_seeds_dir, demo_app, demo_sections
 from bot.digest import build_digest
 from bot.discovery import discover
 from bot.errors import InputError, NewsbotError
+from bot.feed_ingest import ingest_urls
+from bot.feed_runtime import open_feeds, poll_options, sync_configured_sources
 from bot.fingerprint import article_id, fingerprint
 from bot.ingest import IngestOutcome
 from bot.jsonl import LineOptions, summarise_lines
@@ -32,18 +37,23 @@ from bot.payloads import (
     summary_payload,
 )
 from bot.period import parse_period
+from bot.polling import AddResult, PollResult
 from bot.progress import run_batch
 from bot.render_lookup import ask_view, facts_view, search_view
+from bot.render_sources import poll_line, poll_summary, source_line
 from bot.render_terminal import (
     batch_summary,
     demo_section_view,
     digest_view,
     empty_digest_line,
+    outcome_line,
     skipped_note,
     stderr_console,
     stdout_console,
     summary_view,
 )
+from bot.source_payloads import feed_source_payload, poll_payload
+from bot.source_store import NewSource, Source, SourceStore
 from bot.summaries import article_title, summarise_source
 from bot.textfile import read_text_file
 from bot.url_source import fetch_source_text, is_url
@@ -55,7 +65,8 @@ app = typer.Typer(
     "\b\nExamples:\n"
     "  newsbot demo\n"
     "  newsbot ingest seeds/ && newsbot digest --since all\n"
-    "  newsbot summarize --json seeds/000_89d674eb3127cf61.txt\n\n"
+    "  newsbot summarize --json seeds/000_89d674eb3127cf61.txt\n"
+    "  newsbot sources add https://example.com/feed.xml && newsbot poll\n\n"
     "Run `newsbot COMMAND --help` for the options of a command.",
     no_args_is_help=True,
     add_completion=False,
@@ -169,11 +180,15 @@ def ingest(
     Each item gets one line (new, unchanged or failed, with the reason);
     a bad item never stops the batch. The same content is stored once:
     re-ingesting it reports "unchanged". Exit code 1 if any item failed.
+    A URL may be an article page or an RSS/Atom feed: every item of a feed
+    is ingested (its own text when the feed carries the full article, else
+    its page). URLs are read after the files.
 
     \b
     Examples:
       newsbot ingest seeds/
       newsbot ingest notes/today.md https://example.com/news/article.html
+      newsbot ingest https://example.com/feed.xml
       newsbot --db /tmp/news.db ingest --json seeds/
     """
     choices = _choices(ctx)
@@ -184,7 +199,11 @@ def ingest(
             err = stderr_console()
             for skipped in discovery.skipped:
                 err.print(skipped_note(skipped), soft_wrap=True)
-            outcomes = run_batch(core.ingestor, discovery.items, err)
+            files = [item for item in discovery.items if item.path is not None]
+            urls = [item.source for item in discovery.items if item.path is None]
+            outcomes = run_batch(core.ingestor, files, err) if files else ()
+            if urls:
+                outcomes += _ingest_urls(core, urls)
         _report_batch(outcomes, as_json=as_json)
         if any(outcome.status == "failed" for outcome in outcomes):
             raise typer.Exit(1)
@@ -217,7 +236,7 @@ def digest(
         config = _configure(choices)
         period = _period(since or config.digest.since)
         with open_app(config, debug=choices.debug) as core:
-            result = build_digest(core.store, period)
+            result = build_digest(core.store, period, core.merging)
         _print_digest(result, as_json=as_json)
 
 
@@ -250,7 +269,7 @@ def demo(
         err = stderr_console()
         with demo_app(config, folder, debug=choices.debug) as core:
             outcomes = run_batch(core.ingestor, discover([str(folder)]).items, err)
-            result = build_digest(core.store, parse_period("all", core.clock()))
+            result = build_digest(core.store, parse_period("all", core.clock()), core.merging)
             sections = demo_sections(core)
         err.print(batch_summary(outcomes), soft_wrap=True)
         out = stdout_console()
@@ -337,6 +356,163 @@ def search(
             stdout_console().print(search_view(result))
 
 
+sources_app = typer.Typer(
+    name="sources",
+    help="Follow RSS/Atom feeds and pages: add, remove and list the sources `newsbot poll` "
+    "reads.\n\n"
+    "\b\nExamples:\n"
+    "  newsbot sources add https://example.com/feed.xml\n"
+    "  newsbot sources list --json\n"
+    "  newsbot sources remove https://example.com/feed.xml",
+    no_args_is_help=True,
+)
+app.add_typer(sources_app)
+UrlArgument = Annotated[str, typer.Argument(metavar="URL", help="An http(s) feed or page URL.")]
+
+
+@sources_app.command("add")
+def sources_add(
+    ctx: typer.Context,
+    url: UrlArgument,
+    name: Annotated[
+        str | None, typer.Option("--name", metavar="TEXT", help="A short name for lists.")
+    ] = None,
+    interval: Annotated[
+        str | None,
+        typer.Option(
+            "--interval",
+            metavar="DURATION",
+            help="How often to poll it, such as 30m, 2h or 1d (default: [feeds] interval).",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Follow a feed or page: fetch it once and mark what it holds as seen.
+
+    \b
+    Nothing already in the feed is ingested (unless [feeds] keep_newest says
+    so): later polls ingest only what is new. A URL that cannot be fetched
+    or is not a usable feed is not added. The URL goes through the same
+    address checks as every fetch (no private or local addresses).
+
+    \b
+    Examples:
+      newsbot sources add https://example.com/feed.xml
+      newsbot sources add --name "Example news" --interval 2h https://example.com/rss
+    """
+    choices = _choices(ctx)
+    with reporting(choices):
+        config = _configure(choices)
+        new = NewSource(
+            _source_url(url),
+            "feed",
+            added_by="cli",
+            name=name.strip() if name and name.strip() else None,
+            interval=_interval(interval),
+        )
+        with open_app(config, debug=choices.debug) as core:
+            result = asyncio.run(_add_source(core, new))
+        options = poll_options(config)
+        if as_json:
+            _echo_json(feed_source_payload(result.source, options))
+        stream = stderr_console() if as_json else stdout_console()
+        stream.print(_added_line(result), soft_wrap=True)
+
+
+@sources_app.command("remove")
+def sources_remove(ctx: typer.Context, url: UrlArgument) -> None:
+    """Stop following a source and forget the items it delivered.
+
+    \b
+    Articles already stored stay. A source listed under [[sources]] in the
+    config comes back at the next poll: remove it from the config instead.
+
+    \b
+    Example:
+      newsbot sources remove https://example.com/feed.xml
+    """
+    choices = _choices(ctx)
+    with reporting(choices):
+        config = _configure(choices)
+        canonical = _source_url(url)
+        with open_app(config, debug=choices.debug) as core:
+            removed = SourceStore(core.engine).remove(canonical)
+        if not removed:
+            raise InputError(f"{url} is not a source; `newsbot sources list` shows them")
+        stdout_console().print(f"removed {canonical}", soft_wrap=True, highlight=False)
+
+
+@sources_app.command("list")
+def sources_list(
+    ctx: typer.Context,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Include sources switched off (left the config).")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """List the sources with their polling state; failing ones say why.
+
+    \b
+    A source is "failing" once it failed [feeds] failure_threshold polls in
+    a row; it is then polled less and less often (up to once a day) until
+    it works again.
+
+    \b
+    Examples:
+      newsbot sources list
+      newsbot sources list --json
+    """
+    choices = _choices(ctx)
+    with reporting(choices):
+        config = _configure(choices)
+        with open_app(config, debug=choices.debug) as core:
+            store = SourceStore(core.engine)
+            sync_configured_sources(store, config.sources, core.clock())
+            found = store.list(include_inactive=show_all)
+            now = core.clock()
+        _print_sources(found, config, now, as_json=as_json)
+
+
+@app.command()
+def poll(
+    ctx: typer.Context,
+    every: Annotated[
+        bool, typer.Option("--all", help="Poll every active source now, due or not.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Poll the sources that are due once: new items are ingested.
+
+    \b
+    Each source gets one line. An unchanged feed costs one request (ETag /
+    Last-Modified). A source's first poll marks what it holds as seen;
+    items older than [feeds] max_item_age are skipped. A failing source is
+    retried later and later (5 minutes doubling up to a day); reaching
+    [feeds] failure_threshold failures in a row prints an alert. Sources
+    listed under [[sources]] in the config are added first. Exit code 0
+    even when sources fail: `newsbot sources list` shows them.
+
+    \b
+    Examples:
+      newsbot poll
+      newsbot poll --all --json
+    """
+    choices = _choices(ctx)
+    with reporting(choices):
+        config = _configure(choices)
+        with open_app(config, debug=choices.debug) as core:
+            results = asyncio.run(_poll(core, every=every))
+        options = poll_options(config)
+        if as_json:
+            _echo_json(poll_payload(results, options))
+            stderr_console().print(poll_summary(results), soft_wrap=True, highlight=False)
+            return
+        out = stdout_console()
+        for result in results:
+            out.print(poll_line(result), soft_wrap=True)
+        out.print(poll_summary(results), soft_wrap=True, highlight=False)
+
+
 @contextmanager
 def reporting(choices: Choices) -> Iterator[None]:
     """The error boundary: any failure becomes one sentence on stderr and exit code 1.
@@ -420,6 +596,70 @@ def _read_target(target: str, config: Config) -> SourceText:
     return read_text_file(path, read_options(config))
 
 
+def _ingest_urls(core: App, urls: list[str]) -> tuple[IngestOutcome, ...]:
+    async def run() -> tuple[tuple[IngestOutcome, ...], ...]:
+        async with open_feeds(core) as feeds:
+            return await ingest_urls(urls, feeds.fetcher, feeds.sink)
+
+    outcomes = tuple(outcome for group in asyncio.run(run()) for outcome in group)
+    err = stderr_console()
+    for outcome in outcomes:
+        err.print(outcome_line(outcome), soft_wrap=True)
+    return outcomes
+
+
+async def _add_source(core: App, new: NewSource) -> AddResult:
+    async with open_feeds(core) as feeds:
+        return await feeds.poller.add_source(new)
+
+
+async def _poll(core: App, *, every: bool) -> tuple[PollResult, ...]:
+    async with open_feeds(core) as feeds:
+        sync_configured_sources(feeds.sources, core.config.sources, core.clock())
+        return await feeds.poller.poll_due_sources(core.clock(), every=every)
+
+
+def _source_url(url: str) -> str:
+    try:
+        return http_url(url)
+    except ValueError:
+        raise InputError(f"{url} is not an http:// or https:// URL") from None
+
+
+def _interval(label: str | None) -> timedelta | None:
+    if label is None:
+        return None
+    try:
+        return duration(label)
+    except ValueError as error:
+        raise InputError(f"--interval {label!r} {error}") from None
+
+
+def _added_line(result: AddResult) -> str:
+    source = result.source
+    if not result.added:
+        return f"already following {source.url}"
+    poll = result.poll
+    seen = poll.marked_seen if poll else 0
+    new = len(poll.articles) if poll else 0
+    return f"added {source.kind} {source.url}: {seen} existing items marked seen, {new} ingested"
+
+
+def _print_sources(
+    found: tuple[Source, ...], config: Config, now: datetime, *, as_json: bool
+) -> None:
+    options = poll_options(config)
+    if as_json:
+        _echo_json([feed_source_payload(source, options) for source in found])
+        return
+    if not found:
+        typer.echo("No sources yet. Add one with `newsbot sources add URL`.")
+        return
+    out = stdout_console()
+    for source in found:
+        out.print(source_line(source, options, now), soft_wrap=True)
+
+
 def _period(label: str) -> Period:
     try:
         return parse_period(label, utc_now())
@@ -430,7 +670,9 @@ def _period(label: str) -> Period:
 def _report_batch(outcomes: tuple[IngestOutcome, ...], *, as_json: bool) -> None:
     line = batch_summary(outcomes)
     if as_json:
-        _echo_json([ingest_payload(o.article) for o in outcomes if o.article is not None])
+        _echo_json(
+            [ingest_payload(o.article, o.story_id) for o in outcomes if o.article is not None]
+        )
         stderr_console().print(line, soft_wrap=True)
     else:
         stdout_console().print(line, soft_wrap=True)

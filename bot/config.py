@@ -8,6 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.config_feeds import (
+    FeedsConfig,
+    FetchConfig,
+    SourceEntry,
+    duration,
+    networks,
+    optional_duration,
+    source_entries,
+)
 from bot.errors import ConfigError
 from bot.period import PERIOD_HINT, check_period_label
 from bot.textfile import MEGABYTE
@@ -58,6 +67,9 @@ class Config:
     summarizer: SummarizerConfig = field(default_factory=SummarizerConfig)
     ingest: IngestConfig = field(default_factory=IngestConfig)
     digest: DigestConfig = field(default_factory=DigestConfig)
+    feeds: FeedsConfig = field(default_factory=FeedsConfig)
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    sources: tuple[SourceEntry, ...] = ()
     path: Path | None = None
 
 
@@ -99,7 +111,22 @@ SCHEMA: dict[str, dict[str, Parser]] = {
     "summarizer": {"points": _integer(1, 10)},
     "ingest": {"max_file_mb": _positive_number},
     "digest": {"since": _period},
+    "feeds": {
+        "interval": duration,
+        "max_item_age": optional_duration,
+        "keep_newest": _integer(0, 100),
+        "failure_threshold": _integer(1, 1000),
+        "concurrency": _integer(1, 500),
+    },
+    "fetch": {
+        "allow_networks": networks,
+        "per_host": _integer(1, 50),
+        "timeout": _positive_number,
+        "max_mb": _positive_number,
+    },
 }
+# Arrays of tables, read by their own parser: [[sources]].
+LISTS = ("sources",)
 
 
 def default_store_url(environ: Mapping[str, str]) -> str:
@@ -124,6 +151,9 @@ def load_config(path: Path | None, environ: Mapping[str, str]) -> Config:
         summarizer=SummarizerConfig(**values["summarizer"]),
         ingest=IngestConfig(**values["ingest"]),
         digest=DigestConfig(**values["digest"]),
+        feeds=FeedsConfig(**values["feeds"]),
+        fetch=FetchConfig(**values["fetch"]),
+        sources=_sources(where, tables),
         path=path,
     )
 
@@ -138,11 +168,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path} cannot be read: {error.strerror}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML ({error}); fix that line") from None
-    unknown = sorted(set(tables) - set(SCHEMA))
+    unknown = sorted(set(tables) - set(SCHEMA) - set(LISTS))
     if unknown:
+        sections = [f"[{name}]" for name in SCHEMA] + [f"[[{name}]]" for name in LISTS]
         raise ConfigError(
             f"{path}: unknown section [{unknown[0]}]; the sections are "
-            f"{', '.join(f'[{name}]' for name in SCHEMA)} (see config.example.toml)"
+            f"{', '.join(sections)} (see config.example.toml)"
         )
     return tables
 
@@ -159,6 +190,13 @@ def _section(where: str, section: str, tables: Mapping[str, Any]) -> dict[str, A
             f"{', '.join(parsers)} (see config.example.toml)"
         )
     return {key: _value(where, section, key, value, parsers[key]) for key, value in table.items()}
+
+
+def _sources(where: str, tables: Mapping[str, Any]) -> tuple[SourceEntry, ...]:
+    try:
+        return source_entries(where, tables.get("sources", []))
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
 
 
 def _value(where: str, section: str, key: str, value: object, parse: Parser) -> Any:

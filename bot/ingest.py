@@ -13,12 +13,14 @@ from bot.errors import InputError, StoreError
 from bot.fingerprint import article_id, fingerprint
 from bot.models import Article, ArticleIndex, IndexedSentence, SourceText, StoredKeyPoint
 from bot.store import ArticleStore
+from bot.stories import StoryGrouper
 from bot.summaries import article_title, summarise_source
 from bot.textfile import DEFAULT_READ_OPTIONS, ReadOptions, read_text_file
 from bot.url_source import fetch_source_text
 from bot.vectors import pack_vector
 from summarizer import SummarizerError, Summary
-from summarizer.embeddings import Embedder, mean_vector
+from summarizer.embeddings import Embedder
+from summarizer.signature import Signature, signature
 
 IngestStatus = Literal["new", "unchanged", "failed"]
 Fetcher = Callable[[str, datetime], SourceText]
@@ -41,6 +43,7 @@ class IngestOutcome:
     status: IngestStatus
     article: Article | None = None
     error: str | None = None
+    story_id: str | None = None
 
 
 class Ingestor:
@@ -51,14 +54,17 @@ class Ingestor:
         store: ArticleStore,
         options: IngestOptions,
         clock: Clock,
+        *,
         fetch: Fetcher = fetch_source_text,
         embedder: Embedder | None = None,
+        stories: StoryGrouper | None = None,
     ) -> None:
         self._store = store
         self._options = options
         self._clock = clock
         self._fetch = fetch
         self._embedder = embedder
+        self._stories = stories
 
     def ingest(self, item: IngestItem) -> IngestOutcome:
         """Ingest one item; failures come back as a `failed` outcome with one sentence."""
@@ -93,18 +99,27 @@ class Ingestor:
             return IngestOutcome(source.source, "unchanged", existing)
         summary = summarise_source(source, self._options.points)
         article = _new_article(source, summary, content, self._clock())
-        if self._store.add_article(article, self._index(article, summary)):
-            return IngestOutcome(source.source, "new", article)
+        signature = self._signature(summary)
+        if self._store.add_article(article, self._index(article, summary, signature)):
+            story_id = self._place(article, signature)
+            return IngestOutcome(source.source, "new", article, story_id=story_id)
         stored = self._store.get_article(article.id)
         return IngestOutcome(source.source, "unchanged", stored or article)
 
-    def _index(self, article: Article, summary: Summary) -> ArticleIndex:
+    def _signature(self, summary: Summary) -> Signature | None:
+        return None if self._embedder is None else signature(summary, self._embedder)
+
+    def _index(
+        self, article: Article, summary: Summary, signature: Signature | None
+    ) -> ArticleIndex:
         sentences = tuple(IndexedSentence(s.position, s.text) for s in summary.sentences)
-        vector = None
-        if self._embedder is not None:
-            texts = [article.title, *(point.text for point in article.key_points)]
-            vector = pack_vector(mean_vector(self._embedder.encode(texts)))
+        vector = None if signature is None else pack_vector(signature.vector)
         return ArticleIndex(sentences, summary.facts, vector)
+
+    def _place(self, article: Article, signature: Signature | None) -> str | None:
+        if self._stories is None or signature is None:
+            return None
+        return self._stories.assign(article.id, signature, article.ingested_at)
 
 
 def _sentence(name: str, error: Exception) -> str:

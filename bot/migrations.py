@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Connection,
     Engine,
@@ -139,6 +140,100 @@ def _create_lookup_tables(connection: Connection) -> None:
         connection.execute(text(SQLITE_SENTENCE_SEARCH))
 
 
+def _create_source_tables(connection: Connection) -> None:
+    metadata = MetaData()
+    existing = Table("articles", metadata, Column("id", String(16), primary_key=True))
+    Table(
+        "sources",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("url", Text, nullable=False),
+        Column("name", Text, nullable=True),
+        Column("kind", String(8), nullable=False),
+        Column("platform", String(32), nullable=True),
+        Column("channel", String(128), nullable=True),
+        Column("added_by", Text, nullable=False),
+        Column("added_at", UtcDateTime, nullable=False),
+        Column("interval_seconds", Integer, nullable=True),
+        Column("etag", Text, nullable=True),
+        Column("last_modified", Text, nullable=True),
+        Column("last_polled_at", UtcDateTime, nullable=True),
+        Column("last_success_at", UtcDateTime, nullable=True),
+        Column("next_poll_at", UtcDateTime, nullable=False),
+        Column("consecutive_failures", Integer, nullable=False),
+        Column("last_error", Text, nullable=True),
+        Column("active", Boolean, nullable=False),
+        Index("ix_sources_due", "active", "next_poll_at"),
+        Index(
+            "uq_sources_url_channel",
+            "url",
+            func.coalesce(text("platform"), ""),
+            func.coalesce(text("channel"), ""),
+            unique=True,
+        ),
+    )
+    Table(
+        "feed_items",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column(
+            "source_id",
+            Integer,
+            ForeignKey("sources.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        Column("canonical_link", Text, nullable=True),
+        Column("guid", Text, nullable=True),
+        Column("fingerprint", String(64), nullable=True),
+        Column("first_seen_at", UtcDateTime, nullable=False),
+        Column(
+            "article_id",
+            String(16),
+            ForeignKey("articles.id", ondelete="SET NULL"),
+            nullable=True,
+        ),
+        UniqueConstraint("source_id", "canonical_link", name="uq_feed_items_link"),
+        UniqueConstraint("source_id", "guid", name="uq_feed_items_guid"),
+        Index("ix_feed_items_fingerprint", "source_id", "fingerprint"),
+    )
+    new_tables = [table for table in metadata.sorted_tables if table is not existing]
+    metadata.create_all(connection, tables=new_tables)
+
+
+def _create_story_tables(connection: Connection) -> None:
+    metadata = MetaData()
+    existing = Table("articles", metadata, Column("id", String(16), primary_key=True))
+    Table(
+        "stories",
+        metadata,
+        Column("id", String(16), primary_key=True),
+        Column("first_seen", UtcDateTime, nullable=False),
+        Column("last_seen", UtcDateTime, nullable=False),
+        Index("ix_stories_last_seen", "last_seen"),
+    )
+    Table(
+        "story_articles",
+        metadata,
+        Column(
+            "article_id",
+            String(16),
+            ForeignKey("articles.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        Column(
+            "story_id",
+            String(16),
+            ForeignKey("stories.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        Column("similarity", Float, nullable=False),
+        Index("ix_story_articles_story_id", "story_id"),
+    )
+    new_tables = [table for table in metadata.sorted_tables if table is not existing]
+    metadata.create_all(connection, tables=new_tables)
+    connection.execute(text("CREATE INDEX ix_facts_kind_value ON facts (kind, value)"))
+
+
 # Full-text search over every stored sentence; porter stemming helps English, accents are folded
 # for every language. Rows are written and deleted together with the `sentences` rows.
 SQLITE_SENTENCE_SEARCH = (
@@ -152,6 +247,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles and their key points", _create_articles_and_key_points),
     Migration(2, "index articles by ingestion time, for digests", _index_articles_by_ingestion),
     Migration(3, "sentences, facts, entities and vectors for lookups", _create_lookup_tables),
+    Migration(4, "sources, their polling state and the feed items seen", _create_source_tables),
+    Migration(5, "stories: articles about the same event", _create_story_tables),
 )
 
 

@@ -212,14 +212,14 @@ def error_payload(summary_id: JsonId, message: str) -> ErrorPayload:
     return {"id": summary_id, "error": message}
 
 
-def ingest_payload(article: Article) -> IngestPayload:
-    """The JSON form of an ingested article (`story_id` is null until stories land)."""
+def ingest_payload(article: Article, story_id: str | None = None) -> IngestPayload:
+    """The JSON form of an ingested article (`story_id` null when it was not grouped)."""
     return {
         "id": article.id,
         "source": article.source,
         "title": article.title,
         "language": article.language,
-        "story_id": None,
+        "story_id": story_id,
         "key_points": [point.text for point in article.key_points],
     }
 

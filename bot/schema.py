@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Dialect,
@@ -19,6 +20,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
+    text,
 )
 
 
@@ -120,6 +123,7 @@ facts = Table(
     Index("ix_facts_entity_id", "entity_id"),
     Index("ix_facts_related_id", "related_id"),
     Index("ix_facts_article_position", "article_id", "position"),
+    Index("ix_facts_kind_value", "kind", "value"),
 )
 
 article_vectors = Table(
@@ -132,4 +136,78 @@ article_vectors = Table(
         primary_key=True,
     ),
     Column("vector", LargeBinary, nullable=False),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("name", Text, nullable=True),
+    Column("kind", String(8), nullable=False),
+    Column("platform", String(32), nullable=True),
+    Column("channel", String(128), nullable=True),
+    Column("added_by", Text, nullable=False),
+    Column("added_at", UtcDateTime, nullable=False),
+    Column("interval_seconds", Integer, nullable=True),
+    Column("etag", Text, nullable=True),
+    Column("last_modified", Text, nullable=True),
+    Column("last_polled_at", UtcDateTime, nullable=True),
+    Column("last_success_at", UtcDateTime, nullable=True),
+    Column("next_poll_at", UtcDateTime, nullable=False),
+    Column("consecutive_failures", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+    Column("active", Boolean, nullable=False, default=True),
+    Index("ix_sources_due", "active", "next_poll_at"),
+    # One row per feed and following channel; NULL (no channel) counts as one value.
+    Index(
+        "uq_sources_url_channel",
+        "url",
+        func.coalesce(text("platform"), ""),
+        func.coalesce(text("channel"), ""),
+        unique=True,
+    ),
+)
+
+feed_items = Table(
+    "feed_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("canonical_link", Text, nullable=True),
+    Column("guid", Text, nullable=True),
+    Column("fingerprint", String(64), nullable=True),
+    Column("first_seen_at", UtcDateTime, nullable=False),
+    Column("article_id", String(16), ForeignKey("articles.id", ondelete="SET NULL"), nullable=True),
+    UniqueConstraint("source_id", "canonical_link", name="uq_feed_items_link"),
+    UniqueConstraint("source_id", "guid", name="uq_feed_items_guid"),
+    Index("ix_feed_items_fingerprint", "source_id", "fingerprint"),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("first_seen", UtcDateTime, nullable=False),
+    Column("last_seen", UtcDateTime, nullable=False),
+    Index("ix_stories_last_seen", "last_seen"),
+)
+
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column(
+        "article_id",
+        String(16),
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "story_id",
+        String(16),
+        ForeignKey("stories.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("similarity", Float, nullable=False),
+    Index("ix_story_articles_story_id", "story_id"),
 )

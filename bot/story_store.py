@@ -1,0 +1,158 @@
+"""Stories in the store: which articles report the same event, and what the grouping needs.
+
+Functions take an open Connection; `StoryStore` wraps them with transactions and error handling.
+A story's id is its first article's id; every article belongs to at most one story.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, and_, func, insert, select, update
+from sqlalchemy.exc import DatabaseError
+
+from bot.engine import write_transaction
+from bot.errors import StoreError
+from bot.schema import article_vectors, facts, stories, story_articles
+from summarizer.signature import FIGURE_KINDS, NAME_KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """An article of a recent story, with its packed vector."""
+
+    story_id: str
+    article_id: str
+    vector: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """A story as stored: id, first and last time an article joined it, its article ids."""
+
+    id: str
+    first_seen: datetime
+    last_seen: datetime
+    article_ids: tuple[str, ...]
+
+
+class StoryStore:
+    """Story queries on a SQLAlchemy Engine (the same database as `Store`)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def recent_members(self, since: datetime) -> list[Member]:
+        """The articles of stories that grew at or after `since`, with their vectors."""
+        query = (
+            select(story_articles.c.story_id, story_articles.c.article_id, article_vectors.c.vector)
+            .join(stories, stories.c.id == story_articles.c.story_id)
+            .join(article_vectors, article_vectors.c.article_id == story_articles.c.article_id)
+            .where(stories.c.last_seen >= since)
+            .order_by(story_articles.c.story_id, story_articles.c.article_id)
+        )
+        with self._reading() as connection:
+            return [Member(r.story_id, r.article_id, r.vector) for r in connection.execute(query)]
+
+    def specifics(self, article_ids: Sequence[str]) -> dict[str, tuple[set[str], set[str]]]:
+        """Each article's names and figures as "kind:value" keys (see summarizer.signature)."""
+        query = select(facts.c.article_id, facts.c.kind, facts.c.value).where(
+            and_(
+                facts.c.article_id.in_(article_ids),
+                facts.c.kind.in_(NAME_KINDS | FIGURE_KINDS),
+            )
+        )
+        found: dict[str, tuple[set[str], set[str]]] = {a: (set(), set()) for a in article_ids}
+        with self._reading() as connection:
+            for row in connection.execute(query):
+                names, figures = found[row.article_id]
+                if row.kind in NAME_KINDS:
+                    names.add(f"{row.kind}:{row.value.casefold()}")
+                else:
+                    figures.add(f"{row.kind}:{row.value}")
+        return found
+
+    def document_frequencies(self, keys: Sequence[str]) -> tuple[dict[str, int], int]:
+        """How many stored articles hold each key, and how many articles hold any fact."""
+        counts: dict[str, int] = {}
+        with self._reading() as connection:
+            for key in keys:
+                kind, value = key.split(":", 1)
+                column = func.lower(facts.c.value) if kind in NAME_KINDS else facts.c.value
+                query = select(func.count(func.distinct(facts.c.article_id))).where(
+                    and_(facts.c.kind == kind, column == value)
+                )
+                counts[key] = connection.execute(query).scalar_one()
+            total = connection.execute(
+                select(func.count(func.distinct(facts.c.article_id)))
+            ).scalar_one()
+        return counts, total
+
+    def join(self, story_id: str | None, article_id: str, now: datetime, score: float) -> str:
+        """Put the article in a story (a new one when `story_id` is None); idempotent."""
+        try:
+            with write_transaction(self._engine) as connection:
+                existing = _story_of(connection, article_id)
+                if existing is not None:
+                    return existing
+                target = story_id or article_id
+                if story_id is None:
+                    connection.execute(
+                        insert(stories).values(id=target, first_seen=now, last_seen=now)
+                    )
+                else:
+                    connection.execute(
+                        update(stories).where(stories.c.id == target).values(last_seen=now)
+                    )
+                connection.execute(
+                    insert(story_articles).values(
+                        story_id=target, article_id=article_id, similarity=score
+                    )
+                )
+                return target
+        except DatabaseError as error:
+            raise StoreError(
+                f"the store cannot save the story of {article_id}: {error.orig}"
+            ) from None
+
+    def stories_since(self, since: datetime | None) -> list[StoryRow]:
+        """Stories that grew at or after `since` (None: all), with their article ids."""
+        query = select(stories).order_by(stories.c.last_seen.desc(), stories.c.id)
+        if since is not None:
+            query = query.where(stories.c.last_seen >= since)
+        with self._reading() as connection:
+            rows = connection.execute(query).all()
+            members = connection.execute(
+                select(story_articles.c.story_id, story_articles.c.article_id).order_by(
+                    story_articles.c.article_id
+                )
+            ).all()
+        by_story: dict[str, list[str]] = {}
+        for member in members:
+            by_story.setdefault(member.story_id, []).append(member.article_id)
+        return [
+            StoryRow(row.id, row.first_seen, row.last_seen, tuple(by_story.get(row.id, ())))
+            for row in rows
+        ]
+
+    def story_of(self, article_id: str) -> str | None:
+        """The story an article belongs to, or None."""
+        with self._reading() as connection:
+            return _story_of(connection, article_id)
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        try:
+            with self._engine.connect() as connection, connection.begin():
+                yield connection
+        except DatabaseError as error:
+            raise StoreError(f"the store cannot read stories: {error.orig}") from None
+
+
+def _story_of(connection: Connection, article_id: str) -> str | None:
+    query = select(story_articles.c.story_id).where(story_articles.c.article_id == article_id)
+    found: str | None = connection.execute(query).scalar_one_or_none()
+    return found
