@@ -15,7 +15,12 @@ Published RealTime QA baselines (on the authors' 206 gold questions, EM): GPT-3 
 RAG + web search 34.5. The project target: answer-contains >= 60% on the verbatim questions, p95
 under 100 ms.
 
-    .venv/bin/python -m bench.lookup [--eval-dir ../shared/eval] [--show-misses]
+With `--unrelated`, each question is also put to the store without its gold articles, and the
+share answered all the same is reported (`unrelated_answered`): answers from news that does not
+hold them, which should be rare. `--verbose` prints the best matching sentences of each miss.
+
+    .venv/bin/python -m bench.lookup [--eval-dir ../shared/eval] [--show-misses] [--verbose]
+        [--unrelated]
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import re
 import string
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,9 +40,9 @@ import numpy as np
 
 from bench._common import DEFAULT_EVAL_DIR, eval_file, print_table, read_jsonl, write_results
 from bot.engine import sqlite_engine
-from bot.ingest import IngestOptions, Ingestor
+from bot.ingest import IngestOptions, Ingestor, IngestOutcome
 from bot.lookup import AskResult, Lookup
-from bot.models import SourceText
+from bot.models import Article, FactRecord, SentenceHit, SourceText
 from bot.store import Store
 from summarizer.embeddings import MultilingualEmbedder
 
@@ -52,6 +58,7 @@ class Question:
     text: str
     golds: tuple[str, ...]
     verbatim: bool
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,17 +101,28 @@ def load(eval_dir: Path) -> tuple[list[Question], list[SourceText]]:
         )
         joined = normalise(" ".join(texts))
         verbatim = any(normalise(gold) in joined for gold in golds)
-        questions.append(Question(row["id"], row["question"], golds, verbatim))
+        names = []
         for number, gold in enumerate(row["gold_articles"]):
             if gold.get("text"):
                 name = gold.get("url") or f"{row['id']}#{number}"
-                articles.setdefault(
+                source = articles.setdefault(
                     gold["text"], SourceText(name, gold["text"], url=gold.get("url"))
                 )
+                names.append(source.source)
+        questions.append(Question(row["id"], row["question"], golds, verbatim, tuple(names)))
     return questions, list(articles.values())
 
 
-def run(eval_dir: Path, show_misses: bool) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """What to print and measure besides the scores."""
+
+    show_misses: bool = False
+    verbose: bool = False
+    unrelated: bool = False
+
+
+def run(eval_dir: Path, options: RunOptions) -> dict[str, Any]:
     """Ingest, ask, score; print the table and return the results."""
     questions, sources = load(eval_dir)
     embedder = MultilingualEmbedder()
@@ -116,16 +134,26 @@ def run(eval_dir: Path, show_misses: bool) -> dict[str, Any]:
                 store, IngestOptions(), lambda: datetime.now(UTC), embedder=embedder
             )
             started = time.perf_counter()
-            failed = [o for o in map(ingestor.ingest_source, sources) if o.status == "failed"]
+            ingested = [ingestor.ingest_source(source) for source in sources]
             ingest_seconds = time.perf_counter() - started
+            failed = [o for o in ingested if o.status == "failed"]
             lookup = Lookup(store, embedder)
             lookup.ask("Who leads the company?")  # warm-up: model and vectors loaded
             outcomes = [_ask(lookup, question) for question in questions]
+            if options.show_misses or options.verbose:
+                _print_misses(outcomes, lookup if options.verbose else None)
+            unrelated = (
+                _unrelated_answered(store, embedder, questions, _article_ids(ingested))
+                if options.unrelated
+                else None
+            )
         finally:
             engine.dispose()
-    if show_misses:
-        _print_misses(outcomes)
-    return _report(outcomes, len(sources), len(failed), ingest_seconds)
+    results = _report(outcomes, len(sources), len(failed), ingest_seconds)
+    if unrelated is not None:
+        print(f"answered without the gold article: {unrelated:.2f} %")
+        results["unrelated_answered"] = unrelated
+    return results
 
 
 def _ask(lookup: Lookup, question: Question) -> Outcome:
@@ -176,11 +204,70 @@ def _report(outcomes: list[Outcome], articles: int, failed: int, ingest: float) 
     }
 
 
-def _print_misses(outcomes: list[Outcome]) -> None:
+def _print_misses(outcomes: list[Outcome], lookup: Lookup | None) -> None:
     for outcome in outcomes:
         if outcome.question.verbatim and not outcome.contains:
             question = outcome.question
             print(f"- {question.text[-90:]!r}\n    gold {question.golds} got {outcome.answer!r}")
+            if lookup is not None:
+                for evidence in lookup.search(question.text).results[:5]:
+                    print(f"      {evidence.score:.2f} {evidence.sentence[:150]!r}")
+
+
+def _article_ids(ingested: Sequence[IngestOutcome]) -> dict[str, str]:
+    """The stored article id of each ingested source name."""
+    return {o.source: o.article.id for o in ingested if o.article is not None}
+
+
+def _unrelated_answered(
+    store: Store, embedder: MultilingualEmbedder, questions: list[Question], ids: dict[str, str]
+) -> float:
+    """The share of questions answered from a store that hides their gold articles."""
+    answered = 0
+    for question in questions:
+        hidden = frozenset(ids[name] for name in question.sources if name in ids)
+        lookup = Lookup(_WithoutArticles(store, hidden), embedder)
+        answered += lookup.ask(question.text).answer is not None
+    return 100 * answered / (len(questions) or 1)
+
+
+class _WithoutArticles:
+    """The store with some articles hidden from lookups."""
+
+    def __init__(self, store: Store, hidden: frozenset[str]) -> None:
+        self._store = store
+        self._hidden = hidden
+
+    def search_sentences(self, terms: Sequence[str], limit: int) -> list[SentenceHit]:
+        """Matching sentences of the other articles."""
+        hits = self._store.search_sentences(terms, limit + _HIDDEN_MARGIN)
+        return [hit for hit in hits if hit.article_id not in self._hidden][:limit]
+
+    def sentences_of(self, article_ids: Sequence[str]) -> list[SentenceHit]:
+        """The sentences of these articles, unless hidden."""
+        return self._store.sentences_of([a for a in article_ids if a not in self._hidden])
+
+    def article_vectors(self) -> tuple[list[str], list[bytes]]:
+        """The vectors of the other articles."""
+        ids, blobs = self._store.article_vectors()
+        kept = [i for i, article_id in enumerate(ids) if article_id not in self._hidden]
+        return [ids[i] for i in kept], [blobs[i] for i in kept]
+
+    def facts_in_sentences(self, keys: Sequence[tuple[str, int]]) -> list[FactRecord]:
+        """The facts of these sentences."""
+        return self._store.facts_in_sentences(keys)
+
+    def entity_facts(self, name: str, limit: int) -> tuple[list[str], list[FactRecord]]:
+        """The facts around an entity."""
+        return self._store.entity_facts(name, limit)
+
+    def get_articles(self, article_ids: Sequence[str]) -> dict[str, Article]:
+        """The stored articles among these ids."""
+        return self._store.get_articles(article_ids)
+
+
+# Extra full-text hits fetched so that hiding the gold articles' sentences leaves enough.
+_HIDDEN_MARGIN = 200
 
 
 def main() -> None:
@@ -188,8 +275,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     parser.add_argument("--show-misses", action="store_true", help="print the missed questions")
+    parser.add_argument(
+        "--verbose", action="store_true", help="print the misses with their best sentences"
+    )
+    parser.add_argument(
+        "--unrelated",
+        action="store_true",
+        help="also ask each question without its gold articles and report how often it is answered",
+    )
     arguments = parser.parse_args()
-    results = run(arguments.eval_dir, arguments.show_misses)
+    options = RunOptions(arguments.show_misses, arguments.verbose, arguments.unrelated)
+    results = run(arguments.eval_dir, options)
     print(f"wrote {write_results('lookup', results)}")
 
 

@@ -38,7 +38,15 @@ class Question:
     country ..."); `terms` are content lemmas for retrieval (lower case, word characters and inner
     joiners only, so safe to quote into a full-text query); `entities` are the names and quoted
     phrases of the question, which can never be its answer. `wants_title` is set when the focus
-    is a work with a title (show, film, book...), usually quoted in news text.
+    is a work with a title (show, film, book...), usually quoted in news text. The last
+    `preamble_terms` of `terms` come only from a preamble before the question. `before` and
+    `after` are the lower-cased words that stand next to the answer when the question is put as
+    a statement (English only): "approved the sale of which team?" has `before` ("sale", "of"),
+    "Which currency plummeted to a record low?" has `after` ("plummeted", "to", "a", ...),
+    "Which holiday did India celebrate?" has `before` ("celebrate",), and "Which individual’s
+    account was locked?" has `after` (`POSSESSIVE`, "account", "was", "locked"). A passive
+    question has both: "Which show was renewed?" has `before` ("renewed",) and `after` ("was",
+    "renewed").
     """
 
     text: str
@@ -49,6 +57,9 @@ class Question:
     terms: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
     wants_title: bool = False
+    preamble_terms: int = 0
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,15 +370,21 @@ def analyze_question(text: str) -> Question:
     wh, expected, focus = (
         _read(lowered, grammar, language, sentence) if grammar else ("other", (), "")
     )
+    before, after = _slot(lowered, sentence, grammar) if language == "en" else ((), ())
+    terms = _terms(clean, sentence, language)
+    asked = len(_terms(sentence, sentence, language))
     return Question(
         text=clean,
         language=language,
         wh=wh,
         expected=expected,
         focus=focus,
-        terms=_terms(clean, sentence, language),
+        terms=terms,
+        preamble_terms=len(terms) - asked,
         entities=_entities(clean, language),
         wants_title=focus in TITLE_FOCUS,
+        before=before,
+        after=after,
     )
 
 
@@ -387,15 +404,26 @@ def _question_sentence(text: str) -> str:
 
 
 def _clause_tokens(sentence: str) -> list[str]:
-    """The lower-cased words of `sentence` with "," where a clause mark (, ; : — brackets) was."""
+    """The lower-cased words of `sentence` with "," where a clause mark (, ; : — brackets) was
+    and `POSSESSIVE` after a possessive ("women’s", "farmers’"; not "it’s")."""
     tokens: list[str] = []
     for part in _CLAUSE_MARK.split(sentence):
-        tokens.extend(word.lower() for word in words(part))
+        cursor = 0
+        for word in words(part):
+            found = part.find(word, cursor)
+            cursor = found + len(word) if found >= 0 else cursor
+            tokens.append(word.lower())
+            if found >= 0 and _POSSESSIVE.match(part, cursor) and tokens[-1] not in _CONTRACTED:
+                tokens.append(POSSESSIVE)
         tokens.append(",")
     return tokens[:-1]
 
 
 _CLAUSE_MARK = re.compile(r"[,;:()\[\]—–]|\s-\s")
+_POSSESSIVE = re.compile(r"['’]s\b|(?<=s)['’](?!\w)")
+POSSESSIVE = "’s"
+# Words whose "’s" is "is" or "has" ("it’s", "what’s"), not a possessive.
+_CONTRACTED = frozenset("it he she that there here what who where when how which this let".split())
 
 
 def _language(text: str, lowered: list[str]) -> str:
@@ -540,10 +568,52 @@ def _focus(rest: list[str], grammar: _Grammar, language: str) -> str:
     """The lemma of the head noun at the start of `rest`, or "" when a verb or pronoun comes first.
 
     The noun run ends at a stop word, a frequent verb, an "-ed" form or an "-ly" adverb; its
-    last word the focus table knows wins, else its last word ("Which wildly popular show").
+    last word the focus table knows wins, else its last word ("Which wildly popular show"). A
+    plural possessive only classifies the head ("which women’s sport": a sport); a singular one
+    is what is asked for ("which individual’s account": the individual).
     """
+    run, _ = _focus_run(rest, grammar, language)
+    kept = _head_words(run)
+    if not kept:
+        return ""
+    lemmas = [_lemma(token, language) for token in kept]
+    known = [lemma for lemma in lemmas if _known(lemma, language)]
+    if len(known) > 1 and known[-1] in TITLE_FOCUS:
+        return known[-2]  # "awards show": the kind of show names the answer's kind
+    if known:  # English puts the head last ("island nation"), compounds have it inside
+        return _compound_head(known[-1] if language == "en" else known[0], language)
+    if language == "en":
+        return lemmas[-1]
+    plain = [lemma for lemma, token in zip(lemmas, kept, strict=True) if not token.endswith("e")]
+    return (plain or lemmas)[0]
+
+
+def _head_words(run: list[str]) -> list[str]:
+    """The words of a noun run that can be its head: no possessive marks, and no possessive
+    that only classifies the word after it ("women" in "women’s sport")."""
+    last = len(run) - 1
+    return [
+        token
+        for index, token in enumerate(run)
+        if token != POSSESSIVE and not (index + 1 < last and run[index + 1] == POSSESSIVE)
+    ]
+
+
+def _focus_run(rest: list[str], grammar: _Grammar, language: str) -> tuple[list[str], int]:
+    """The noun run at the start of `rest` (possessive marks kept) and the index after it."""
     run: list[str] = []
-    for token in rest[:6]:
+    end = 0
+    for index, token in enumerate(rest):
+        if index - run.count(POSSESSIVE) >= 6:
+            break
+        if token == POSSESSIVE:
+            if not run:
+                break
+            run.append(token)
+            end = index + 1
+            if _lemma(run[-2], language) == run[-2] and not run[-2].endswith("s"):
+                break  # a singular possessor is what is asked for
+            continue
         stop = token == "," or token in grammar.stops
         if stop or token in grammar.verbs or token.isdigit():
             if run or stop or token in grammar.auxiliaries:
@@ -556,18 +626,150 @@ def _focus(rest: list[str], grammar: _Grammar, language: str) -> str:
         if language == "en" and run and token.endswith(("ed", "ing")) and len(token) > 4:
             break
         run.append(token)
-    if not run:
-        return ""
-    lemmas = [_lemma(token, language) for token in run]
-    known = [lemma for lemma in lemmas if _known(lemma, language)]
-    if len(known) > 1 and known[-1] in TITLE_FOCUS:
-        return known[-2]  # "awards show": the kind of show names the answer's kind
-    if known:  # English puts the head last ("island nation"), compounds have it inside
-        return _compound_head(known[-1] if language == "en" else known[0], language)
-    if language == "en":
-        return lemmas[-1]
-    plain = [lemma for lemma, token in zip(lemmas, run, strict=True) if not token.endswith("e")]
-    return (plain or lemmas)[0]
+        end = index + 1
+    return run, end
+
+
+def _slot(
+    lowered: list[str], sentence: str, grammar: _Grammar | None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(before, after): the words next to the answer when the question is put as a statement.
+
+    In place ("approved the sale of which team"): the two words before the wh-word. Fronted and
+    followed by do/will/has and a subject ("Which holiday did India celebrate"): the verb and its
+    particle, which the answer follows. Fronted otherwise ("Which currency plummeted to a record
+    low"): the words after the wh-phrase, which the answer precedes. None for "what is ...".
+    """
+    index = _wh_index(lowered, grammar) if grammar else None
+    if grammar is None or index is None or grammar.wh[lowered[index]] not in _SLOT_WH:
+        return (), ()
+    if index > 0 and lowered[index - 1] != ",":
+        before = lowered[max(index - 2, 0) : index]
+        return tuple(before[before.index(",") + 1 :] if "," in before else before), ()
+    end = _phrase_end(lowered, index, grammar)
+    if end is None:
+        return (), ()
+    if lowered[end - 1] == POSSESSIVE:
+        end -= 1  # "which individual’s account was locked": the answer is a possessor
+    rest = lowered[end:]
+    capitalised = _capitalised_words(sentence)
+    if rest and rest[0] in grammar.auxiliaries and _opens_subject(rest[1:], capitalised, grammar):
+        return _verb_after_subject(rest[1:], capitalised, grammar), ()
+    after = _predicate(rest, grammar)
+    return _passive_verb(after), after
+
+
+def _passive_verb(after: tuple[str, ...]) -> tuple[str, ...]:
+    """The participle of a passive predicate ("was renewed for"), which an active sentence puts
+    before the answer ("Netflix renewed “Squid Game”"); () when the predicate is active."""
+    index = 0
+    while index < len(after) and after[index] in PASSIVE_AUXILIARIES:
+        index += 1
+    if index == 0 or index >= len(after):
+        return ()
+    verb = after[index]
+    regular = verb.endswith(("ed", "en")) and not verb.endswith("een")  # not "green"
+    return (verb,) if (regular and len(verb) > 3) or verb in _IRREGULAR_PARTICIPLES else ()
+
+
+PASSIVE_AUXILIARIES = frozenset("is are was were be been being".split())
+_IRREGULAR_PARTICIPLES = frozenset(
+    """held made sold built found hit shut set put won lost told paid led struck sent brought
+    bought caught taught kept left met read run seen shown known given taken done""".split()
+)
+
+
+_SLOT_WH = frozenset({"which", "what", "who"})
+_PRONOUNS = frozenset("he she it they we you i".split())
+_ADVERBS = frozenset(
+    "recently reportedly also just still already now once first finally officially soon not "
+    "never ever".split()
+)
+_PARTICLES = frozenset("out up off down back over away".split())
+
+
+def _phrase_end(lowered: list[str], index: int, grammar: _Grammar) -> int | None:
+    """The index after the wh-phrase that starts at `index` ("which wildly popular show"), or
+    None when a copula follows the wh-word ("what is her name?", "which is the most ...")."""
+    end = index + 1
+    while end < len(lowered) and lowered[end] in grammar.skip:
+        end += 1
+    if end < len(lowered) and lowered[end] in grammar.copulas:
+        return None
+    if grammar.wh[lowered[index]] == "who":
+        return end
+    _, length = _focus_run(lowered[end:], grammar, "en")
+    return end + length
+
+
+def _capitalised_words(sentence: str) -> frozenset[str]:
+    """The lower-cased words written with a capital after the sentence's first word: names."""
+    return frozenset(word.lower() for word in words(sentence)[1:] if word[:1].isupper())
+
+
+def _opens_subject(rest: list[str], capitalised: frozenset[str], grammar: _Grammar) -> bool:
+    """Whether `rest` opens with a subject: a pronoun, a determiner, a name or a plural noun."""
+    if not rest:
+        return False
+    token = rest[0]
+    return (
+        token in _PRONOUNS
+        or token in grammar.determiners
+        or token in capitalised
+        or _plural_noun(token, grammar)
+    )
+
+
+def _plural_noun(token: str, grammar: _Grammar) -> bool:
+    """Whether a lower-cased word looks like a plural noun ("lawmakers", "owners")."""
+    return (
+        token.endswith("s")
+        and not token.endswith("ss")
+        and token not in grammar.stops
+        and token not in grammar.verbs
+        and token not in grammar.auxiliaries
+    )
+
+
+def _verb_after_subject(
+    rest: list[str], capitalised: frozenset[str], grammar: _Grammar
+) -> tuple[str, ...]:
+    """The verb (and its particle) after the subject that opens `rest`: "India celebrate",
+    "NFL owners approve", "the company’s CEO announce", "he famously call"; () when none."""
+    index = _subject_length(rest, capitalised, grammar)
+    while index < len(rest) and (rest[index] in _ADVERBS or rest[index].endswith("ly")):
+        index += 1
+    if index >= len(rest) or rest[index] == "," or rest[index] in grammar.stops:
+        return ()
+    verb = rest[index : index + 1]
+    if index + 1 < len(rest) and rest[index + 1] in _PARTICLES:
+        verb.append(rest[index + 1])
+    return tuple(verb)
+
+
+def _subject_length(rest: list[str], capitalised: frozenset[str], grammar: _Grammar) -> int:
+    """How many words the subject that opens `rest` takes."""
+    token = rest[0]
+    if token in _PRONOUNS:
+        return 1
+    index = 1
+    if token in grammar.determiners:
+        while index + 1 < len(rest) and rest[index + 1] == POSSESSIVE:
+            index += 2
+        return index + 1
+    if token in capitalised:
+        while index < len(rest) and (rest[index] in capitalised or rest[index] == POSSESSIVE):
+            index += 1
+        if index + 1 < len(rest) and _plural_noun(rest[index], grammar):
+            index += 1  # "NFL owners"
+    return index
+
+
+def _predicate(rest: list[str], grammar: _Grammar) -> tuple[str, ...]:
+    """Up to eight words after a fronted wh-phrase, adverbs skipped, to the clause's end."""
+    words_ = [token for token in rest if token not in _ADVERBS and not token.endswith("ly")]
+    clause = words_[: words_.index(",")] if "," in words_ else words_
+    return tuple(clause[:8])
 
 
 def _known(lemma: str, language: str) -> bool:

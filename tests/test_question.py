@@ -207,3 +207,69 @@ def test_whitespace_is_trimmed_and_squashed() -> None:
     """The question text is kept on one line without surrounding space."""
     question = analyze_question("  Who   leads\n Xiaomi?  ")
     assert question.text == "Who leads Xiaomi?"
+
+
+def test_a_plural_possessive_classifies_the_focus_and_a_singular_one_is_the_focus() -> None:
+    """ "Which women’s sport" asks for a sport; "which individual’s account" for the person."""
+    sport = analyze_question("Abuse was found within which women’s professional sport in the US?")
+    assert sport.focus == "sport"
+    assert sport.expected == ()
+    person = analyze_question("Which high-profile individual’s Twitter account was locked?")
+    assert person.focus == "individual"
+    assert person.expected[0] == "person"
+    assert person.after[:3] == ("’s", "twitter", "account")
+
+
+@pytest.mark.parametrize(
+    ("text", "before", "after"),
+    [
+        # in place: the words before the wh-word
+        ("NFL owners approved the sale of which football team?", ("sale", "of"), ()),
+        ("Kanye West, who changed his name to Ye, is buying which platform?", ("is", "buying"), ()),
+        # fronted, then do + subject + verb: the answer follows the verb (and its particle)
+        ("Which major holiday did India celebrate this week?", ("celebrate",), ()),
+        ("Which menu item did KFC roll out this week?", ("roll", "out"), ()),
+        ("Which measure did lawmakers leave out?", ("leave", "out"), ()),
+        ("Which team did he famously call games for?", ("call",), ()),
+        # fronted subject: the answer precedes the predicate, adverbs left out
+        (
+            "Which currency recently plummeted to a record low?",
+            (),
+            ("plummeted", "to", "a", "record", "low"),
+        ),
+        ("Who holds the record with 73 home runs?", (), ("holds", "the", "record", "with", "73")),
+        # passive: an active sentence puts the answer after the participle
+        ("Which show was renewed for a season?", ("renewed",), ("was", "renewed", "for", "a")),
+        # nothing to align: a copula question, or one that is not English
+        ("What is her name?", (), ()),
+        ("Welke voetbalclub won de beker?", (), ()),
+    ],
+)
+def test_the_answers_place_in_a_statement(
+    text: str, before: tuple[str, ...], after: tuple[str, ...]
+) -> None:
+    """`before` and `after` are the words next to the answer when the question is a statement."""
+    question = analyze_question(text)
+    assert question.before == before
+    assert question.after[: len(after)] == after
+    assert bool(question.after) == bool(after)
+
+
+def test_a_green_light_is_not_a_passive() -> None:
+    """ "was green lit" has no participle after "was": "green" ends in "-en" but is no verb."""
+    question = analyze_question("Which popular show was green lit for a new season?")
+    assert question.before == ()
+    assert question.after[:3] == ("was", "green", "lit")
+
+
+def test_a_preamble_s_own_terms_are_counted() -> None:
+    """The last `preamble_terms` terms come only from the preamble; a question alone has none."""
+    question = analyze_question(
+        "Aaron Judge hit his 62nd home run this week. Who holds the record with 73 home runs?"
+    )
+    own = question.terms[: len(question.terms) - question.preamble_terms]
+    scene = question.terms[len(own) :]
+    assert {"hold", "record", "73", "home", "run"} <= set(own)
+    assert {"aaron", "judge", "62nd"} <= set(scene)
+    assert "home" not in scene
+    assert analyze_question("Who holds the record with 73 home runs?").preamble_terms == 0
