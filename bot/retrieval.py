@@ -34,6 +34,10 @@ class SentenceSource(Protocol):
         """Every article vector with its article id."""
         ...
 
+    def vector_count(self) -> int:
+        """How many article vectors are stored (vectors are only ever added)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class RetrievalOptions:
@@ -61,8 +65,8 @@ class RankedSentence:
 
 
 class Retriever:
-    """Ranks stored sentences for a query; article vectors are loaded once and refreshed when
-    the number of stored vectors changes."""
+    """Ranks stored sentences for a query; article vectors are loaded once and reloaded only
+    when the number of stored vectors changes (a count query per lookup, not every vector)."""
 
     def __init__(
         self, store: SentenceSource, embedder: Embedder, options: RetrievalOptions
@@ -102,8 +106,8 @@ class Retriever:
         return {ids[i]: float(similarity[i]) for i in best if similarity[i] >= floor}
 
     def _vectors(self) -> tuple[list[str], Vectors]:
-        ids, blobs = self._store.article_vectors()
-        if ids != self._ids:
+        if self._store.vector_count() != len(self._ids):
+            ids, blobs = self._store.article_vectors()
             self._ids, self._matrix = ids, unpack_vectors(blobs, self._embedder.dimensions)
         return self._ids, self._matrix
 

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, insert, or_, select, text, tuple_
+from sqlalchemy import Connection, Row, and_, func, insert, or_, select, text, tuple_
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.models import ArticleIndex, FactRecord, SentenceHit
@@ -140,6 +140,12 @@ def vectors(connection: Connection) -> tuple[list[str], list[bytes]]:
     """Every stored article vector: article ids and packed vectors, in the same order."""
     rows = connection.execute(select(article_vectors).order_by(article_vectors.c.article_id)).all()
     return [row.article_id for row in rows], [row.vector for row in rows]
+
+
+def vector_count(connection: Connection) -> int:
+    """How many article vectors are stored."""
+    count: int = connection.execute(select(func.count()).select_from(article_vectors)).scalar_one()
+    return count
 
 
 def _fact_records(connection: Connection, where: object) -> list[FactRecord]:

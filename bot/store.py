@@ -81,6 +81,10 @@ class ArticleStore(Protocol):
         """Every stored article vector, with the article ids in the same order."""
         ...
 
+    def vector_count(self) -> int:
+        """How many article vectors are stored."""
+        ...
+
     def get_articles(self, article_ids: Sequence[str]) -> dict[str, Article]:
         """The stored articles among these ids, by id."""
         ...
@@ -168,6 +172,11 @@ class Store:
         """Every stored article vector, with the article ids in the same order."""
         with self._reading() as connection:
             return search_index.vectors(connection)
+
+    def vector_count(self) -> int:
+        """How many article vectors are stored (vectors are only ever added)."""
+        with self._reading() as connection:
+            return search_index.vector_count(connection)
 
     def get_articles(self, article_ids: Sequence[str]) -> dict[str, Article]:
         """The stored articles among these ids, by id (key points included)."""

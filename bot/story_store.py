@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, and_, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, and_, func, insert, select, update
 from sqlalchemy.exc import DatabaseError
 
 from bot.engine import write_transaction
@@ -76,20 +76,25 @@ class StoryStore:
         return found
 
     def document_frequencies(self, keys: Sequence[str]) -> tuple[dict[str, int], int]:
-        """How many stored articles hold each key, and how many articles hold any fact."""
-        counts: dict[str, int] = {}
+        """How many stored articles hold each key, and how many articles hold any fact.
+
+        Two grouped queries, one for names (compared in lower case) and one for figures.
+        """
+        split = [key.split(":", 1) for key in keys]
+        names = {value for kind, value in split if kind in NAME_KINDS}
+        figures = {value for kind, value in split if kind not in NAME_KINDS}
+        counts = dict.fromkeys(keys, 0)
         with self._reading() as connection:
-            for key in keys:
-                kind, value = key.split(":", 1)
-                column = func.lower(facts.c.value) if kind in NAME_KINDS else facts.c.value
-                query = select(func.count(func.distinct(facts.c.article_id))).where(
-                    and_(facts.c.kind == kind, column == value)
-                )
-                counts[key] = connection.execute(query).scalar_one()
+            for kinds, column, values in (
+                (NAME_KINDS, func.lower(facts.c.value), names),
+                (FIGURE_KINDS, facts.c.value, figures),
+            ):
+                if values:
+                    counts.update(_frequencies(connection, kinds, column, values))
             total = connection.execute(
                 select(func.count(func.distinct(facts.c.article_id)))
             ).scalar_one()
-        return counts, total
+        return {key: counts.get(key, 0) for key in keys}, total
 
     def join(self, story_id: str | None, article_id: str, now: datetime, score: float) -> str:
         """Put the article in a story (a new one when `story_id` is None); idempotent."""
@@ -123,13 +128,14 @@ class StoryStore:
         query = select(stories).order_by(stories.c.last_seen.desc(), stories.c.id)
         if since is not None:
             query = query.where(stories.c.last_seen >= since)
+        members_query = (
+            select(story_articles.c.story_id, story_articles.c.article_id)
+            .where(story_articles.c.story_id.in_(query.with_only_columns(stories.c.id)))
+            .order_by(story_articles.c.article_id)
+        )
         with self._reading() as connection:
             rows = connection.execute(query).all()
-            members = connection.execute(
-                select(story_articles.c.story_id, story_articles.c.article_id).order_by(
-                    story_articles.c.article_id
-                )
-            ).all()
+            members = connection.execute(members_query).all()
         by_story: dict[str, list[str]] = {}
         for member in members:
             by_story.setdefault(member.story_id, []).append(member.article_id)
@@ -150,6 +156,20 @@ class StoryStore:
                 yield connection
         except DatabaseError as error:
             raise StoreError(f"the store cannot read stories: {error.orig}") from None
+
+
+def _frequencies(
+    connection: Connection,
+    kinds: frozenset[str],
+    column: ColumnElement[str],
+    values: set[str],
+) -> dict[str, int]:
+    query = (
+        select(facts.c.kind, column.label("value"), func.count(func.distinct(facts.c.article_id)))
+        .where(and_(facts.c.kind.in_(kinds), column.in_(values)))
+        .group_by(facts.c.kind, column)
+    )
+    return {f"{kind}:{value}": count for kind, value, count in connection.execute(query)}
 
 
 def _story_of(connection: Connection, article_id: str) -> str | None:
