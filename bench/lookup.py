@@ -253,6 +253,10 @@ class _WithoutArticles:
         kept = [i for i, article_id in enumerate(ids) if article_id not in self._hidden]
         return [ids[i] for i in kept], [blobs[i] for i in kept]
 
+    def vector_count(self) -> int:
+        """How many vectors `article_vectors` gives."""
+        return len(self.article_vectors()[0])
+
     def facts_in_sentences(self, keys: Sequence[tuple[str, int]]) -> list[FactRecord]:
         """The facts of these sentences."""
         return self._store.facts_in_sentences(keys)
