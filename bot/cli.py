@@ -14,6 +14,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from bot import cli_chat, cli_discord
 from bot.app import App, Choices, configure, open_app, read_options
 from bot.clock import utc_now
 from bot.config import Config
@@ -685,3 +686,8 @@ def _print_digest(result: Digest, *, as_json: bool) -> None:
         typer.echo(empty_digest_line(result))
     else:
         stdout_console().print(digest_view(result))
+
+
+# Commands that live in their own modules; they import what they share from here lazily.
+cli_chat.register(app)
+cli_discord.register(app)

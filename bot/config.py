@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.config_chat import SlackConfig, WebhookEntry, slack_mode, slack_users, webhook_entries
 from bot.config_feeds import (
     FeedsConfig,
     FetchConfig,
@@ -70,6 +71,8 @@ class Config:
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
     fetch: FetchConfig = field(default_factory=FetchConfig)
     sources: tuple[SourceEntry, ...] = ()
+    slack: SlackConfig = field(default_factory=SlackConfig)
+    webhooks: tuple[WebhookEntry, ...] = ()
     path: Path | None = None
 
 
@@ -124,9 +127,10 @@ SCHEMA: dict[str, dict[str, Parser]] = {
         "timeout": _positive_number,
         "max_mb": _positive_number,
     },
+    "slack": {"mode": slack_mode, "port": _integer(1, 65535), "admins": slack_users},
 }
-# Arrays of tables, read by their own parser: [[sources]].
-LISTS = ("sources",)
+# Arrays of tables, read by their own parser: [[sources]], [[webhooks]].
+LISTS = ("sources", "webhooks")
 
 
 def default_store_url(environ: Mapping[str, str]) -> str:
@@ -154,6 +158,8 @@ def load_config(path: Path | None, environ: Mapping[str, str]) -> Config:
         feeds=FeedsConfig(**values["feeds"]),
         fetch=FetchConfig(**values["fetch"]),
         sources=_sources(where, tables),
+        slack=SlackConfig(**values["slack"]),
+        webhooks=_webhooks(where, tables),
         path=path,
     )
 
@@ -195,6 +201,13 @@ def _section(where: str, section: str, tables: Mapping[str, Any]) -> dict[str, A
 def _sources(where: str, tables: Mapping[str, Any]) -> tuple[SourceEntry, ...]:
     try:
         return source_entries(where, tables.get("sources", []))
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+
+
+def _webhooks(where: str, tables: Mapping[str, Any]) -> tuple[WebhookEntry, ...]:
+    try:
+        return webhook_entries(where, tables.get("webhooks", []))
     except ValueError as error:
         raise ConfigError(str(error)) from None
 
