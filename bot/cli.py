@@ -672,7 +672,11 @@ def _report_batch(outcomes: tuple[IngestOutcome, ...], *, as_json: bool) -> None
     line = batch_summary(outcomes)
     if as_json:
         _echo_json(
-            [ingest_payload(o.article, o.story_id) for o in outcomes if o.article is not None]
+            [
+                ingest_payload(o.article, o.story_id, o.status)
+                for o in outcomes
+                if o.article is not None
+            ]
         )
         stderr_console().print(line, soft_wrap=True)
     else:

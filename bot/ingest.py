@@ -11,7 +11,15 @@ from bot.clock import Clock
 from bot.discovery import IngestItem
 from bot.errors import InputError, StoreError
 from bot.fingerprint import article_id, fingerprint
-from bot.models import Article, ArticleIndex, IndexedSentence, SourceText, StoredKeyPoint
+from bot.models import (
+    Article,
+    ArticleCopy,
+    ArticleIndex,
+    IndexedSentence,
+    SourceText,
+    StoredKeyPoint,
+)
+from bot.near_duplicates import NearText, is_copy, jaccard, near_text, shingles_of
 from bot.store import ArticleStore
 from bot.stories import StoryGrouper
 from bot.summaries import article_title, summarise_source
@@ -22,7 +30,8 @@ from summarizer import SummarizerError, Summary
 from summarizer.embeddings import Embedder
 from summarizer.signature import Signature, signature
 
-IngestStatus = Literal["new", "unchanged", "failed"]
+IngestStatus = Literal["new", "unchanged", "duplicate", "failed"]
+NEAR_CANDIDATES = 5
 Fetcher = Callable[[str, datetime], SourceText]
 
 
@@ -44,6 +53,7 @@ class IngestOutcome:
     article: Article | None = None
     error: str | None = None
     story_id: str | None = None
+    similarity: float | None = None  # for a duplicate: shingle Jaccard with `article`
 
 
 class Ingestor:
@@ -97,24 +107,81 @@ class Ingestor:
         existing = self._store.get_article(article_id(content))
         if existing is not None:
             return IngestOutcome(source.source, "unchanged", existing)
+        folded = self._folded_copy(source, content)
+        if folded is not None:
+            return folded
         summary = summarise_source(source, self._options.points)
+        near = near_text(" ".join(s.text for s in summary.sentences))
+        original = None if near is None else self._near_duplicate(near)
+        if original is not None:
+            return self._fold(source, content, *original)
         article = _new_article(source, summary, content, self._clock())
         signature = self._signature(summary)
-        if self._store.add_article(article, self._index(article, summary, signature)):
+        index = self._index(article, summary, signature, near)
+        if self._store.add_article(article, index):
             story_id = self._place(article, signature)
             return IngestOutcome(source.source, "new", article, story_id=story_id)
         stored = self._store.get_article(article.id)
         return IngestOutcome(source.source, "unchanged", stored or article)
 
+    def _folded_copy(self, source: SourceText, content: str) -> IngestOutcome | None:
+        """The outcome of a copy folded before: this exact text was seen as a near-duplicate."""
+        original_id = self._store.copy_of(content)
+        original = None if original_id is None else self._store.get_article(original_id)
+        if original is None:
+            return None
+        return IngestOutcome(
+            source.source, "duplicate", original, story_id=self._story_of(original.id)
+        )
+
+    def _near_duplicate(self, near: NearText) -> tuple[Article, float] | None:
+        """The stored article this text copies (see `is_copy`), with their Jaccard similarity."""
+        candidates = self._store.near_candidates(near.keys, NEAR_CANDIDATES)
+        if not candidates:
+            return None
+        texts: dict[str, list[str]] = {}
+        for hit in self._store.sentences_of(candidates):
+            texts.setdefault(hit.article_id, []).append(hit.text)
+        copies = [
+            (jaccard(near.shingles, stored), candidate)
+            for candidate in candidates
+            if is_copy(near.shingles, stored := shingles_of(texts.get(candidate, [])))
+        ]
+        if not copies:
+            return None
+        similarity, best = max(copies, key=lambda pair: pair[0])
+        original = self._store.get_article(best)
+        return None if original is None else (original, similarity)
+
+    def _fold(
+        self, source: SourceText, content: str, original: Article, similarity: float
+    ) -> IngestOutcome:
+        copy = ArticleCopy(
+            content, original.id, source.source, source.url, similarity, self._clock()
+        )
+        self._store.add_copy(copy)
+        story_id = self._story_of(original.id)
+        return IngestOutcome(
+            source.source, "duplicate", original, story_id=story_id, similarity=similarity
+        )
+
+    def _story_of(self, article_id: str) -> str | None:
+        return None if self._stories is None else self._stories.story_of(article_id)
+
     def _signature(self, summary: Summary) -> Signature | None:
         return None if self._embedder is None else signature(summary, self._embedder)
 
     def _index(
-        self, article: Article, summary: Summary, signature: Signature | None
+        self,
+        article: Article,
+        summary: Summary,
+        signature: Signature | None,
+        near: NearText | None,
     ) -> ArticleIndex:
         sentences = tuple(IndexedSentence(s.position, s.text) for s in summary.sentences)
         vector = None if signature is None else pack_vector(signature.vector)
-        return ArticleIndex(sentences, summary.facts, vector)
+        keys = () if near is None else near.keys
+        return ArticleIndex(sentences, summary.facts, vector, keys)
 
     def _place(self, article: Article, signature: Signature | None) -> str | None:
         if self._stories is None or signature is None:

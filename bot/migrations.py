@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Connection,
@@ -34,6 +35,7 @@ from sqlalchemy import (
 
 from bot.engine import write_transaction
 from bot.errors import StoreError
+from bot.near_duplicates import near_text
 from bot.schema import UtcDateTime, schema_migrations
 
 
@@ -234,6 +236,51 @@ def _create_story_tables(connection: Connection) -> None:
     connection.execute(text("CREATE INDEX ix_facts_kind_value ON facts (kind, value)"))
 
 
+def _create_near_duplicate_tables(connection: Connection) -> None:
+    metadata = MetaData()
+    existing = Table("articles", metadata, Column("id", String(16), primary_key=True))
+    keys = Table(
+        "near_duplicate_keys",
+        metadata,
+        Column("key", BigInteger, nullable=False),
+        Column(
+            "article_id", String(16), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False
+        ),
+        Index("ix_near_duplicate_keys_key", "key"),
+    )
+    Table(
+        "article_copies",
+        metadata,
+        Column("fingerprint", String(64), primary_key=True),
+        Column(
+            "article_id", String(16), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False
+        ),
+        Column("source", Text, nullable=False),
+        Column("url", Text, nullable=True),
+        Column("similarity", Float, nullable=False),
+        Column("seen_at", UtcDateTime, nullable=False),
+        Index("ix_article_copies_article_id", "article_id"),
+    )
+    new_tables = [table for table in metadata.sorted_tables if table is not existing]
+    metadata.create_all(connection, tables=new_tables)
+    _key_stored_articles(connection, keys)
+
+
+def _key_stored_articles(connection: Connection, keys: Table) -> None:
+    """Band keys for the articles stored before this version, from their stored sentences."""
+    query = text("SELECT article_id, text FROM sentences ORDER BY article_id, position")
+    texts: dict[str, list[str]] = {}
+    for article_id, sentence in connection.execute(query):
+        texts.setdefault(article_id, []).append(sentence)
+    rows = []
+    for article_id, parts in texts.items():
+        near = near_text(" ".join(parts))
+        if near is not None:
+            rows += [{"key": key, "article_id": article_id} for key in near.keys]
+    if rows:
+        connection.execute(insert(keys), rows)
+
+
 # Full-text search over every stored sentence; porter stemming helps English, accents are folded
 # for every language. Rows are written and deleted together with the `sentences` rows.
 SQLITE_SENTENCE_SEARCH = (
@@ -249,6 +296,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "sentences, facts, entities and vectors for lookups", _create_lookup_tables),
     Migration(4, "sources, their polling state and the feed items seen", _create_source_tables),
     Migration(5, "stories: articles about the same event", _create_story_tables),
+    Migration(6, "near-duplicate keys and folded copies", _create_near_duplicate_tables),
 )
 
 

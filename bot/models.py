@@ -118,6 +118,19 @@ class ArticleIndex:
     sentences: tuple[IndexedSentence, ...] = ()
     facts: tuple[Fact, ...] = ()
     vector: bytes | None = None
+    near_keys: tuple[int, ...] = ()  # MinHash band keys (bot.near_duplicates)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleCopy:
+    """A text folded into a stored article as a near-duplicate copy, not stored again."""
+
+    fingerprint: str
+    article_id: str
+    source: str
+    url: str | None
+    similarity: float
+    seen_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,7 @@ class IngestPayload(TypedDict):
     language: str
     story_id: str | None
     key_points: list[str]
+    status: str  # "new", "unchanged" or "duplicate" (folded into the article shown)
 
 
 class SourcePayload(TypedDict):
@@ -212,8 +213,13 @@ def error_payload(summary_id: JsonId, message: str) -> ErrorPayload:
     return {"id": summary_id, "error": message}
 
 
-def ingest_payload(article: Article, story_id: str | None = None) -> IngestPayload:
-    """The JSON form of an ingested article (`story_id` null when it was not grouped)."""
+def ingest_payload(
+    article: Article, story_id: str | None = None, status: str = "new"
+) -> IngestPayload:
+    """The JSON form of an ingested article (`story_id` null when it was not grouped).
+
+    A "duplicate" shows the stored article the item was folded into.
+    """
     return {
         "id": article.id,
         "source": article.source,
@@ -221,6 +227,7 @@ def ingest_payload(article: Article, story_id: str | None = None) -> IngestPaylo
         "language": article.language,
         "story_id": story_id,
         "key_points": [point.text for point in article.key_points],
+        "status": status,
     }
 
 

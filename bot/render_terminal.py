@@ -76,7 +76,7 @@ def skipped_note(skipped: SkippedFiles) -> Text:
 
 def ingest_line(status: str, source: str, detail: str) -> Text:
     """One line of an ingest report: status, source, detail."""
-    styles = {"new": "green", "unchanged": "cyan", "failed": "red"}
+    styles = {"new": "green", "unchanged": "cyan", "duplicate": "cyan", "failed": "red"}
     line = Text(f"{status:<9} ", style=styles.get(status, ""))
     line.append(source)
     if detail:
@@ -141,18 +141,26 @@ def outcome_line(outcome: IngestOutcome) -> Text:
         return ingest_line("failed", outcome.error or outcome.source, "")
     article = outcome.article
     headline = _shorten(story_of(article).headline, 70)
+    if outcome.status == "duplicate":
+        copy = f"{outcome.similarity:.0%} the same as" if outcome.similarity else "a copy of"
+        detail = f"{copy} {article.source} · {headline}"
+        return ingest_line("duplicate", outcome.source, detail)
     return ingest_line(
         outcome.status, outcome.source, f"{_language(article.language)} · {headline}"
     )
 
 
 def batch_summary(outcomes: Sequence[IngestOutcome]) -> str:
-    """The final line of an ingest: "ingested N, unchanged M, failed K"."""
+    """The final line of an ingest: "ingested N, unchanged M, failed K" (and duplicates)."""
     counts = {
         status: sum(o.status == status for o in outcomes)
-        for status in ("new", "unchanged", "failed")
+        for status in ("new", "unchanged", "duplicate", "failed")
     }
-    return f"ingested {counts['new']}, unchanged {counts['unchanged']}, failed {counts['failed']}"
+    copies = f", duplicates {counts['duplicate']}" if counts["duplicate"] else ""
+    return (
+        f"ingested {counts['new']}, unchanged {counts['unchanged']}{copies}, "
+        f"failed {counts['failed']}"
+    )
 
 
 def _shorten(text: str, width: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -210,4 +211,26 @@ story_articles = Table(
     ),
     Column("similarity", Float, nullable=False),
     Index("ix_story_articles_story_id", "story_id"),
+)
+
+# Near-duplicate detection (bot.near_duplicates): each article's MinHash band keys, and the copies
+# (syndicated or re-published texts) that were folded into an article instead of stored again.
+near_duplicate_keys = Table(
+    "near_duplicate_keys",
+    metadata,
+    Column("key", BigInteger, nullable=False),
+    Column("article_id", String(16), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Index("ix_near_duplicate_keys_key", "key"),
+)
+
+article_copies = Table(
+    "article_copies",
+    metadata,
+    Column("fingerprint", String(64), primary_key=True),
+    Column("article_id", String(16), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("url", Text, nullable=True),
+    Column("similarity", Float, nullable=False),
+    Column("seen_at", UtcDateTime, nullable=False),
+    Index("ix_article_copies_article_id", "article_id"),
 )

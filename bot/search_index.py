@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Row, and_, func, insert, or_, select, text, t
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.models import ArticleIndex, FactRecord, SentenceHit
-from bot.schema import article_vectors, entities, facts, sentences
+from bot.schema import article_vectors, entities, facts, near_duplicate_keys, sentences
 from summarizer import Fact
 
 MAX_MATCH_TERMS = 32
@@ -53,6 +53,9 @@ def write_index(connection: Connection, article_id: str, index: ArticleIndex) ->
         connection.execute(
             insert(article_vectors).values(article_id=article_id, vector=index.vector)
         )
+    if index.near_keys:
+        key_rows = [{"key": key, "article_id": article_id} for key in index.near_keys]
+        connection.execute(insert(near_duplicate_keys), key_rows)
 
 
 def match_expression(terms: Iterable[str]) -> str:

@@ -27,13 +27,14 @@ from bot.errors import StoreError
 from bot.migrations import migrate, schema_version
 from bot.models import (
     Article,
+    ArticleCopy,
     ArticleIndex,
     FactRecord,
     SentenceHit,
     StoreCounts,
     StoredKeyPoint,
 )
-from bot.schema import articles, key_points
+from bot.schema import article_copies, articles, key_points, near_duplicate_keys
 
 NO_INDEX = ArticleIndex()
 
@@ -87,6 +88,18 @@ class ArticleStore(Protocol):
 
     def get_articles(self, article_ids: Sequence[str]) -> dict[str, Article]:
         """The stored articles among these ids, by id."""
+        ...
+
+    def near_candidates(self, keys: Sequence[int], limit: int) -> list[str]:
+        """Articles sharing any of these MinHash band keys, most shared keys first."""
+        ...
+
+    def copy_of(self, content_fingerprint: str) -> str | None:
+        """The article a copy with this fingerprint was folded into, or None."""
+        ...
+
+    def add_copy(self, copy: ArticleCopy) -> None:
+        """Record a near-duplicate copy of a stored article (idempotent)."""
         ...
 
 
@@ -184,6 +197,52 @@ class Store:
             return {}
         found = self._select(articles.c.id.in_(list(dict.fromkeys(article_ids))))
         return {article.id: article for article in found}
+
+    def near_candidates(self, keys: Sequence[int], limit: int) -> list[str]:
+        """Articles sharing any of these MinHash band keys, most shared keys first."""
+        if not keys:
+            return []
+        shared = func.count().label("shared")
+        query = (
+            select(near_duplicate_keys.c.article_id, shared)
+            .where(near_duplicate_keys.c.key.in_(list(keys)))
+            .group_by(near_duplicate_keys.c.article_id)
+            .order_by(shared.desc(), near_duplicate_keys.c.article_id)
+            .limit(limit)
+        )
+        with self._reading() as connection:
+            return [row.article_id for row in connection.execute(query)]
+
+    def copy_of(self, content_fingerprint: str) -> str | None:
+        """The article a copy with this fingerprint was folded into, or None."""
+        query = select(article_copies.c.article_id).where(
+            article_copies.c.fingerprint == content_fingerprint
+        )
+        with self._reading() as connection:
+            found: str | None = connection.execute(query).scalar_one_or_none()
+        return found
+
+    def add_copy(self, copy: ArticleCopy) -> None:
+        """Record a near-duplicate copy of a stored article (idempotent)."""
+        row = {
+            "fingerprint": copy.fingerprint,
+            "article_id": copy.article_id,
+            "source": copy.source,
+            "url": copy.url,
+            "similarity": copy.similarity,
+            "seen_at": copy.seen_at,
+        }
+        try:
+            with write_transaction(self._engine) as connection:
+                stored = select(article_copies.c.fingerprint).where(
+                    article_copies.c.fingerprint == copy.fingerprint
+                )
+                if connection.execute(stored).first() is None:
+                    connection.execute(insert(article_copies).values(row))
+        except IntegrityError:
+            return  # another writer recorded the same copy first
+        except DatabaseError as error:
+            raise StoreError(f"the store cannot save {copy.source}: {_reason(error)}") from None
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:

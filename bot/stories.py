@@ -37,6 +37,10 @@ class StoryGrouper:
         self._store = store
         self._options = options or StoryOptions()
 
+    def story_of(self, article_id: str) -> str | None:
+        """The story the article belongs to, or None."""
+        return self._store.story_of(article_id)
+
     def assign(self, article_id: str, article: Signature, now: datetime) -> str:
         """The story id the article now belongs to (idempotent for an article already placed)."""
         placed = self._store.story_of(article_id)

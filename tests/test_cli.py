@@ -17,7 +17,7 @@ from tests.conftest import Cli, assert_sentences_of, flat, newsbot_executable
 
 SUMMARY_KEYS = {"id", "title", "language", "key_points", "facts"}
 FACT_KEYS = {"kind", "text", "value", "sentence"}
-INGEST_KEYS = {"id", "source", "title", "language", "story_id", "key_points"}
+INGEST_KEYS = {"id", "source", "title", "language", "story_id", "key_points", "status"}
 SOURCE_KEYS = {"id", "source", "title", "language", "url"}
 
 
