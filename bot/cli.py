@@ -21,6 +21,7 @@ from bot.config import Config
 from bot.config_feeds import duration, http_url
 from bot.demo import default_seeds_dir, demo_app, demo_sections
 from bot.digest import build_digest
+from bot.digest_history import DigestHistory
 from bot.discovery import discover
 from bot.errors import InputError, NewsbotError
 from bot.feed_ingest import ingest_urls
@@ -222,22 +223,49 @@ def digest(
             "(default: [digest] since in the config, 24h).",
         ),
     ] = None,
+    channel: Annotated[
+        str,
+        typer.Option(
+            "--channel",
+            metavar="NAME",
+            help="Whose earlier digests count as already said (default: terminal).",
+        ),
+    ] = "terminal",
+    remember: Annotated[
+        bool,
+        typer.Option(
+            "--remember",
+            help="Record this digest as said to the channel, so the next one leaves out "
+            "what it repeats and marks stories that grew as updates.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Print the digest of the stored articles of a period.
+
+    Stories are ranked by their number of sources, novelty and recency.
+    A story that an earlier --remember'ed digest of the same channel told
+    keeps only its new key points and is marked as an update; one with
+    nothing new is left out (and counted).
 
     \b
     Examples:
       newsbot digest
       newsbot digest --since 7d
       newsbot digest --since all --json
+      newsbot digest --remember          # the daily habit: only news since
     """
     choices = _choices(ctx)
     with reporting(choices):
         config = _configure(choices)
         period = _period(since or config.digest.since)
+        if not channel.strip():
+            raise InputError("--channel needs a name, such as terminal")
         with open_app(config, debug=choices.debug) as core:
-            result = build_digest(core.store, period, core.merging)
+            history = DigestHistory(core.engine, channel.strip())
+            result = build_digest(core.store, period, core.merging, history)
+            if remember:
+                history.remember(result, core.clock())
         _print_digest(result, as_json=as_json)
 
 

@@ -1,17 +1,24 @@
-"""The digest: the stories of a period, most sources and most recent first.
+"""The digest: the stories of a period, most important first.
 
 A story merges its articles' key points: a point that says what another already said (in any
 language: multilingual embeddings, cosine at or above `SAME_POINT`) is kept once, the better-scored
 one. Articles that belong to no story (stored before stories existed, or without an embedder)
 stand as stories of their own.
+
+With a channel's history (bot.digest_history), a story an earlier digest already told that channel
+keeps only the points it did not say (compared the same way): with none left it is left out and
+counted in `Digest.repeated`; otherwise it is marked an update. Importance is the number of
+sources, plus novelty (1 for a new story, the share of new points for an update), plus recency
+(1 for the newest story of the period, falling to 0 for the oldest).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from bot.digest_history import DigestHistory, SaidStory
 from bot.models import Article, Digest, Period, StoredKeyPoint, Story, StorySource
 from bot.store import ArticleStore
 from bot.story_store import StoryRow, StoryStore
@@ -29,41 +36,104 @@ class StorySources:
     embedder: Embedder
 
 
+@dataclass(frozen=True, slots=True)
+class _Group:
+    id: str
+    members: list[Article]
+
+
 def build_digest(
-    store: ArticleStore, period: Period, merging: StorySources | None = None
+    store: ArticleStore,
+    period: Period,
+    merging: StorySources | None = None,
+    history: DigestHistory | None = None,
 ) -> Digest:
-    """The stories of `period`: most sources first, then the most recent."""
+    """The stories of `period`, most important first; with `history`, only what is new."""
     articles = {a.id: a for a in store.articles_since(period.start)}
     rows = merging.stories.stories_since(period.start) if merging else []
+    embedder = merging.embedder if merging else None
     groups = _groups(rows, articles)
-    stories = [_story(group, merging.embedder if merging else None) for group in groups]
-    return Digest(period, tuple(stories))
+    said = history.said([g.id for g in groups]) if history else {}
+    told = [_tell(group, said.get(group.id), embedder) for group in groups]
+    kept = [(story, novelty) for story, novelty in told if story is not None]
+    ranked = _ranked(kept)
+    return Digest(period, tuple(ranked), repeated=len(told) - len(kept))
 
 
-def _groups(rows: Sequence[StoryRow], articles: dict[str, Article]) -> list[list[Article]]:
+def _groups(rows: Sequence[StoryRow], articles: dict[str, Article]) -> list[_Group]:
     placed: set[str] = set()
-    groups: list[list[Article]] = []
+    groups: list[_Group] = []
     for row in rows:
         members = [articles[a] for a in row.article_ids if a in articles]
         if members:
-            groups.append(sorted(members, key=lambda a: (a.ingested_at, a.id)))
+            groups.append(_Group(row.id, sorted(members, key=lambda a: (a.ingested_at, a.id))))
             placed.update(a.id for a in members)
-    groups += [[a] for a in articles.values() if a.id not in placed]
-    return sorted(groups, key=lambda g: (-len(g), -_newest(g), g[0].id))
+    groups += [_Group(a.id, [a]) for a in articles.values() if a.id not in placed]
+    return groups
 
 
-def _newest(group: list[Article]) -> float:
-    return max(a.ingested_at for a in group).timestamp()
+def _ranked(stories: list[tuple[Story, float]]) -> list[Story]:
+    """Most sources, then novelty and recency; ties by the most recent, then by id."""
+    newest = [story.last_seen.timestamp() for story, _ in stories if story.last_seen]
+    latest, earliest = (max(newest), min(newest)) if newest else (0.0, 0.0)
+    span = latest - earliest
+
+    def importance(item: tuple[Story, float]) -> tuple[float, int, float, str]:
+        story, novelty = item
+        seen = story.last_seen.timestamp() if story.last_seen else latest
+        recency = 1.0 - (latest - seen) / span if span else 1.0
+        return (-(len(story.sources) + novelty + recency), -len(story.sources), -seen, story.id)
+
+    return [story for story, _ in sorted(stories, key=importance)]
 
 
-def _story(members: list[Article], embedder: Embedder | None) -> Story:
+def _story(group: _Group, embedder: Embedder | None) -> Story:
+    members = group.members
     title = _headline(members)
     points = [p for a in members for p in a.key_points if p.text != title]
     if embedder is not None and len(members) > 1:
         points = _distinct(points, embedder)
     return Story(
-        title, tuple(p.text for p in points[:MAX_POINTS]), tuple(map(story_source, members))
+        title,
+        tuple(p.text for p in points),  # cut to MAX_POINTS once the new ones are known
+        tuple(map(story_source, members)),
+        id=group.id,
+        first_seen=members[0].ingested_at,
+        last_seen=max(a.ingested_at for a in members),
     )
+
+
+def _tell(
+    group: _Group, said: SaidStory | None, embedder: Embedder | None
+) -> tuple[Story | None, float]:
+    """The story as this channel should see it, and its novelty; None when nothing is new.
+
+    A story told before is news again only through articles it was not told with, and only
+    with their points that say something not said before.
+    """
+    story = _story(group, embedder)
+    if said is None:
+        return replace(story, key_points=story.key_points[:MAX_POINTS]), 1.0
+    fresh = {
+        point.text
+        for article in group.members
+        if article.id not in said.article_ids
+        for point in article.key_points
+    }
+    new = _unsaid([p for p in story.key_points if p in fresh], said.points, embedder)
+    if not new:
+        return None, 0.0
+    novelty = len(new) / len(story.key_points)
+    return replace(story, key_points=tuple(new[:MAX_POINTS]), update=True), novelty
+
+
+def _unsaid(points: Sequence[str], said: Sequence[str], embedder: Embedder | None) -> list[str]:
+    """The points that say nothing an earlier digest said (same text, or same meaning)."""
+    fresh = [p for p in points if p not in set(said)]
+    if not fresh or not said or embedder is None:
+        return fresh
+    similar = embedder.encode(fresh) @ embedder.encode(list(said)).T
+    return [p for p, row in zip(fresh, similar, strict=True) if row.max() < SAME_POINT]
 
 
 def _headline(members: list[Article]) -> str:
@@ -92,6 +162,9 @@ def story_of(article: Article) -> Story:
         headline=headline(article),
         key_points=tuple(point.text for point in article.key_points),
         sources=(story_source(article),),
+        id=article.id,
+        first_seen=article.ingested_at,
+        last_seen=article.ingested_at,
     )
 
 

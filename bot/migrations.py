@@ -281,6 +281,27 @@ def _key_stored_articles(connection: Connection, keys: Table) -> None:
         connection.execute(insert(keys), rows)
 
 
+def _create_digest_history_tables(connection: Connection) -> None:
+    metadata = MetaData()
+    Table(
+        "digest_said_points",
+        metadata,
+        Column("channel", String(200), primary_key=True),
+        Column("story_id", String(16), primary_key=True),
+        Column("point", Text, primary_key=True),
+        Column("said_at", UtcDateTime, nullable=False),
+    )
+    Table(
+        "digest_said_articles",
+        metadata,
+        Column("channel", String(200), primary_key=True),
+        Column("story_id", String(16), primary_key=True),
+        Column("article_id", String(16), primary_key=True),
+        Column("said_at", UtcDateTime, nullable=False),
+    )
+    metadata.create_all(connection)
+
+
 # Full-text search over every stored sentence; porter stemming helps English, accents are folded
 # for every language. Rows are written and deleted together with the `sentences` rows.
 SQLITE_SENTENCE_SEARCH = (
@@ -297,6 +318,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "sources, their polling state and the feed items seen", _create_source_tables),
     Migration(5, "stories: articles about the same event", _create_story_tables),
     Migration(6, "near-duplicate keys and folded copies", _create_near_duplicate_tables),
+    Migration(7, "what digests already said, per channel", _create_digest_history_tables),
 )
 
 

@@ -84,19 +84,30 @@ class StorySource:
 
 @dataclass(frozen=True, slots=True)
 class Story:
-    """Articles about the same event with their merged key points (one article each for now)."""
+    """Articles about the same event with their merged key points.
+
+    `id` is the story's id (its first article's id); `first_seen`/`last_seen` are when its first
+    and latest articles arrived; `update` marks a story an earlier digest already told this
+    channel: its key points are then only what is new.
+    """
 
     headline: str
     key_points: tuple[str, ...]
     sources: tuple[StorySource, ...]
+    id: str = ""
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    update: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Digest:
-    """The stories of one period, newest first."""
+    """The stories of one period, most important first; `repeated` counts the stories left out
+    because they only repeat what an earlier digest told the channel."""
 
     period: Period
     stories: tuple[Story, ...]
+    repeated: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,6 +65,10 @@ class StoryPayload(TypedDict):
     headline: str
     key_points: list[str]
     sources: list[SourcePayload]
+    id: str
+    first_seen: str | None
+    last_seen: str | None
+    update: bool  # an earlier digest told this channel the story: key_points are what is new
 
 
 class DigestPayload(TypedDict):
@@ -72,6 +76,7 @@ class DigestPayload(TypedDict):
 
     period: str
     stories: list[StoryPayload]
+    repeated: int  # stories left out: they only repeat what an earlier digest said
 
 
 class EvidencePayload(TypedDict):
@@ -233,7 +238,11 @@ def ingest_payload(
 
 def digest_payload(digest: Digest) -> DigestPayload:
     """The JSON form of a digest."""
-    return {"period": digest.period.label, "stories": [story_payload(s) for s in digest.stories]}
+    return {
+        "period": digest.period.label,
+        "stories": [story_payload(s) for s in digest.stories],
+        "repeated": digest.repeated,
+    }
 
 
 def story_payload(story: Story) -> StoryPayload:
@@ -242,6 +251,10 @@ def story_payload(story: Story) -> StoryPayload:
         "headline": story.headline,
         "key_points": list(story.key_points),
         "sources": [source_payload(source) for source in story.sources],
+        "id": story.id,
+        "first_seen": story.first_seen.isoformat() if story.first_seen else None,
+        "last_seen": story.last_seen.isoformat() if story.last_seen else None,
+        "update": story.update,
     }
 
 

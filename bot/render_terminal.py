@@ -44,6 +44,8 @@ def digest_view(digest: Digest) -> RenderableType:
     count = len(digest.stories)
     noun = "story" if count == 1 else "stories"
     header = f"News digest · {_period_words(digest)} · {count} {noun}"
+    if digest.repeated:
+        header += f" · {digest.repeated} without news left out"
     sections: list[RenderableType] = [Rule(Text(header, style="bold"), align="left")]
     for number, story in enumerate(digest.stories, start=1):
         sections += [Text(""), _story_view(number, story)]
@@ -57,7 +59,10 @@ def demo_section_view(section: DemoSection) -> RenderableType:
 
 
 def empty_digest_line(digest: Digest) -> str:
-    """What to say when a period has no articles."""
+    """What to say when a period has no stories to tell."""
+    if digest.repeated:
+        noun = "story only repeats" if digest.repeated == 1 else "stories only repeat"
+        return f"Nothing new {digest.period.phrase}: {digest.repeated} {noun} what was said before."
     return f"Nothing ingested {digest.period.phrase}. Try `newsbot ingest seeds/`."
 
 
@@ -88,7 +93,10 @@ def _story_view(number: int, story: Story) -> RenderableType:
     points = [p for p in story.key_points if p != story.headline]
     body: list[RenderableType] = [_bullet(point) for point in points]
     body += [_source_line(source) for source in story.sources]
-    heading = _hanging(f"{number}. ", Text(story.headline, style="bold"), marker_style="bold")
+    title = Text(story.headline, style="bold")
+    if story.update:
+        title = Text.assemble(("Update: ", "bold yellow"), title)
+    heading = _hanging(f"{number}. ", title, marker_style="bold")
     return Group(heading, Padding(Group(*body), (0, 0, 0, 3), expand=False))
 
 

@@ -234,3 +234,23 @@ article_copies = Table(
     Column("seen_at", UtcDateTime, nullable=False),
     Index("ix_article_copies_article_id", "article_id"),
 )
+
+# What digests already said, per channel: the key points shown and the articles cited for each
+# story, so a later digest can leave out a story that only repeats itself or mark it an update.
+digest_said_points = Table(
+    "digest_said_points",
+    metadata,
+    Column("channel", String(200), primary_key=True),
+    Column("story_id", String(16), primary_key=True),
+    Column("point", Text, primary_key=True),
+    Column("said_at", UtcDateTime, nullable=False),
+)
+
+digest_said_articles = Table(
+    "digest_said_articles",
+    metadata,
+    Column("channel", String(200), primary_key=True),
+    Column("story_id", String(16), primary_key=True),
+    Column("article_id", String(16), primary_key=True),
+    Column("said_at", UtcDateTime, nullable=False),
+)

@@ -17,6 +17,7 @@ from tests.conftest import Cli, assert_sentences_of, flat, newsbot_executable
 
 SUMMARY_KEYS = {"id", "title", "language", "key_points", "facts"}
 FACT_KEYS = {"kind", "text", "value", "sentence"}
+STORY_KEYS = {"headline", "key_points", "sources", "id", "first_seen", "last_seen", "update"}
 INGEST_KEYS = {"id", "source", "title", "language", "story_id", "key_points", "status"}
 SOURCE_KEYS = {"id", "source", "title", "language", "url"}
 
@@ -205,13 +206,16 @@ def test_digest_json(cli: Cli, seeds_dir: Path) -> None:
     most sources first, headlines never empty."""
     ingested = cli.json("ingest", str(seeds_dir))
     payload = cli.json("digest")
-    assert set(payload) == {"period", "stories"}
+    assert set(payload) == {"period", "stories", "repeated"}
     assert payload["period"] == "24h"
+    assert payload["repeated"] == 0
     assert 2 <= len(payload["stories"]) < 5
     ids: list[str] = []
     for story in payload["stories"]:
-        assert set(story) == {"headline", "key_points", "sources"}
+        assert set(story) == STORY_KEYS
         assert story["headline"]
+        assert story["update"] is False
+        assert story["first_seen"] <= story["last_seen"]
         for source in story["sources"]:
             assert set(source) == SOURCE_KEYS
             assert source["url"] is None
@@ -230,7 +234,21 @@ def test_digest_of_an_empty_store_is_friendly(cli: Cli) -> None:
     result = cli("digest")
     assert result.exit_code == 0
     assert result.stdout.strip() == "Nothing ingested in the last 24h. Try `newsbot ingest seeds/`."
-    assert cli.json("digest", "--since", "7d") == {"period": "7d", "stories": []}
+    assert cli.json("digest", "--since", "7d") == {"period": "7d", "stories": [], "repeated": 0}
+
+
+def test_a_remembered_digest_is_not_repeated_to_its_channel(cli: Cli, seeds_dir: Path) -> None:
+    """`digest --remember` records what it said; the next digest leaves it out, elsewhere not."""
+    cli.json("ingest", str(seeds_dir))
+    told = cli.json("digest", "--remember")
+    assert told["stories"]
+    again = cli("digest")
+    assert again.exit_code == 0
+    count = len(told["stories"])
+    assert again.stdout.strip().startswith(f"Nothing new in the last 24h: {count} ")
+    assert cli.json("digest")["repeated"] == count
+    other = cli.json("digest", "--channel", "team")
+    assert [s["id"] for s in other["stories"]] == [s["id"] for s in told["stories"]]
 
 
 def test_digest_renders_every_story(cli: Cli, seeds_dir: Path) -> None:
