@@ -26,7 +26,7 @@ from bot.feeds import FeedError, FeedItem, parse_feed
 from bot.fingerprint import fingerprint
 from bot.ingest import IngestOutcome
 from bot.models import Article
-from bot.net import FetchedPage, FetchError, SafeFetcher
+from bot.net import FetchedPage, FetchError, HTTPStatusError, SafeFetcher
 from bot.poll_writer import PollWriter
 from bot.serial_worker import SerialWorker
 from bot.source_store import (
@@ -188,7 +188,8 @@ class Poller:
             )
             return await self._process(source, page, now)
         except FetchError as error:
-            return await self._failure(source, now, str(error))
+            asked = error.retry_after if isinstance(error, HTTPStatusError) else None
+            return await self._failure(source, now, str(error), asked)
         except StoreError:
             raise
         except Exception as error:  # a bug with one source must not stop the others
@@ -290,13 +291,18 @@ class Poller:
             too_old=too_old,
         )
 
-    async def _failure(self, source: Source, now: datetime, reason: str) -> PollResult:
+    async def _failure(
+        self, source: Source, now: datetime, reason: str, asked: timedelta | None = None
+    ) -> PollResult:
+        """Record a failed poll; the next one waits the backoff, or longer if the server asked
+        (429/503 `Retry-After`)."""
         sentence = _sentence(reason)
         failures = source.consecutive_failures + 1
+        delay = max(backoff_delay(failures, self.options), asked or timedelta(0))
         record = PollRecord(
             source_id=source.id,
             polled_at=now,
-            next_poll_at=now + backoff_delay(failures, self.options),
+            next_poll_at=now + delay,
             succeeded=False,
             consecutive_failures=failures,
             last_error=sentence,

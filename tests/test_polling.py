@@ -286,15 +286,17 @@ def test_server_error_then_ok_is_retried_within_one_poll(rig: Rig) -> None:
 
 
 def test_too_many_requests_is_a_failure_that_is_not_hammered(rig: Rig) -> None:
-    """429 is not retried at once: one request, then the source waits for its backoff."""
+    """429 is not retried at once: one request, then the source waits as long as it was asked
+    (Retry-After in seconds), when that is longer than its backoff."""
     rig.serve(rss20(items(1, rig.base)))
     source = rig.add().source
     rig.server.routes["/feed"] = Route(status=429, headers={"Retry-After": "3600"})
     before = rig.server.hits("/feed")
     result = rig.poll(source)
-    assert result.error == "127.0.0.1 answered 429 Too Many Requests."
+    expected = "127.0.0.1 answered 429 Too Many Requests and asked us to wait 60 minutes."
+    assert result.error == expected
     assert rig.server.hits("/feed") == before + 1
-    assert result.source.next_poll_at == T0 + timedelta(minutes=5)
+    assert result.source.next_poll_at == T0 + timedelta(hours=1)
 
 
 def test_a_slow_host_fails_at_the_deadline(rig: Rig) -> None:
@@ -419,3 +421,27 @@ def test_item_pages_are_fetched_concurrently_within_the_per_host_limit(rig: Rig)
     first, second, third, _ = sorted(arrivals)
     assert second - first < 0.1  # concurrent
     assert third - first >= 0.19  # the per-host limit held the third back
+
+
+def test_a_retry_after_date_is_honoured_up_to_a_day(rig: Rig) -> None:
+    """Retry-After as an HTTP date years away delays the next poll by a day, not years."""
+    rig.serve(rss20(items(1, rig.base)))
+    source = rig.add().source
+    later = {"Retry-After": "Tue, 01 Jan 2036 00:00:00 GMT"}
+    rig.server.routes["/feed"] = Route(status=429, headers=later)
+    result = rig.poll(source)
+    assert result.status == "failed"
+    assert result.source.next_poll_at - rig.clock.now == timedelta(days=1)
+
+
+def test_a_503_asking_for_a_short_pause_is_retried_within_the_fetch(rig: Rig) -> None:
+    """A 503 with Retry-After: 1 is retried after that second, and the poll succeeds."""
+    rig.serve(rss20(items(1, rig.base)))
+    source = rig.add().source
+    rig.server.routes["/feed"] = [
+        Route(status=503, headers={"Retry-After": "1"}),
+        feed_route(rss20(items(2, rig.base))),
+    ]
+    result = rig.poll(source)
+    assert result.status == "ok"
+    assert len(result.articles) == 1

@@ -18,6 +18,8 @@ import zlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Final
 
 import httpx
@@ -49,6 +51,8 @@ _BOMS: Final = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+MAX_RETRY_WAIT: Final = 5.0  # seconds a fetch itself waits before a retry; longer: next poll
+MAX_RETRY_AFTER: Final = timedelta(days=1)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
 _TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
@@ -64,20 +68,32 @@ class FetchTimeoutError(FetchError):
 
 
 class HTTPStatusError(FetchError):
-    """The server answered with an error status (4xx, or 5xx after the retries)."""
+    """The server answered with an error status (4xx, or 5xx after the retries).
 
-    def __init__(self, message: str, *, host: str | None = None, status: int) -> None:
+    `retry_after` is how long the server asked us to wait (429 or 503 `Retry-After`), if it did.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        host: str | None = None,
+        status: int,
+        retry_after: timedelta | None = None,
+    ) -> None:
         super().__init__(message, host=host)
         self.status = status
+        self.retry_after = retry_after
 
 
 class _ServerError(Exception):
     """A 5xx answer, raised inside one attempt so the retry loop can retry it."""
 
-    def __init__(self, status: int, reason: str) -> None:
+    def __init__(self, status: int, reason: str, retry_after: timedelta | None = None) -> None:
         super().__init__(status, reason)
         self.status = status
         self.reason = reason
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -253,9 +269,14 @@ class SafeFetcher:
             try:
                 return await self._attempt(url, current, headers)
             except (_ServerError, httpx.TransportError) as exc:
-                if attempt + 1 >= attempts or not _retryable(exc):
+                wait = self.options.backoff * 2**attempt
+                asked = exc.retry_after if isinstance(exc, _ServerError) else None
+                if asked is not None:
+                    wait = max(wait, asked.total_seconds())
+                # A server that asks for a long pause gets it from the poll schedule instead.
+                if attempt + 1 >= attempts or not _retryable(exc) or wait > MAX_RETRY_WAIT:
                     raise _as_fetch_error(exc, host) from exc
-            await asyncio.sleep(self.options.backoff * 2**attempt)
+            await asyncio.sleep(wait)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def _attempt(
@@ -277,10 +298,11 @@ class SafeFetcher:
                 return _redirect_target(response, current)
             if status == 304 and headers:
                 return _not_modified(url, response, headers)
+            asked = retry_after(response.headers.get("retry-after"), datetime.now(UTC))
             if status >= 500:
-                raise _ServerError(status, response.reason_phrase)
+                raise _ServerError(status, response.reason_phrase, asked)
             if not 200 <= status < 300:
-                raise _status_error(host, status, response.reason_phrase)
+                raise _status_error(host, status, response.reason_phrase, asked)
             content_type = _media_type(response.headers.get("content-type"))
             if content_type.startswith(_BINARY_PREFIXES):
                 raise FetchError(f"{host} sent {content_type}, not a page or a feed.", host=host)
@@ -300,14 +322,49 @@ def _retryable(exc: Exception) -> bool:
     return isinstance(exc, retryable)
 
 
-def _status_error(host: str, status: int, reason: str) -> HTTPStatusError:
+def retry_after(value: str | None, now: datetime) -> timedelta | None:
+    """A `Retry-After` header (seconds, or an HTTP date) as a delay; None when absent or bad.
+
+    Capped at a day, so a hostile header cannot silence a source for years.
+    """
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        seconds = float(text)
+    else:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - now).total_seconds()
+    return timedelta(seconds=min(max(seconds, 0.0), MAX_RETRY_AFTER.total_seconds()))
+
+
+def _status_error(
+    host: str, status: int, reason: str, asked: timedelta | None = None
+) -> HTTPStatusError:
     answer = f"{status} {reason}".strip()
-    return HTTPStatusError(f"{host} answered {answer}.", host=host, status=status)
+    message = f"{host} answered {answer}."
+    if asked is not None and asked.total_seconds() >= 1:
+        message = f"{host} answered {answer} and asked us to wait {_wait_words(asked)}."
+    return HTTPStatusError(message, host=host, status=status, retry_after=asked)
+
+
+def _wait_words(delay: timedelta) -> str:
+    seconds = int(delay.total_seconds())
+    if seconds < 120:
+        return f"{seconds} seconds"
+    if seconds < 7200:
+        return f"{seconds // 60} minutes"
+    return f"{seconds // 3600} hours"
 
 
 def _as_fetch_error(exc: Exception, host: str) -> FetchError:
     if isinstance(exc, _ServerError):
-        return _status_error(host, exc.status, exc.reason)
+        return _status_error(host, exc.status, exc.reason, exc.retry_after)
     if isinstance(exc, httpx.TimeoutException):
         return FetchTimeoutError(f"{host} did not answer in time; try again later.", host=host)
     if isinstance(exc, httpx.ConnectError):
