@@ -18,6 +18,7 @@ from bot.ingest import Ingestor, IngestOutcome
 from bot.models import SourceText, TextFormat
 from bot.net import FetchedPage, FetchError, SafeFetcher
 from bot.net.fetch import html_title
+from bot.page_metadata import PageMetadata, page_metadata
 from bot.serial_worker import SerialWorker
 
 _FORMATS: dict[str, TextFormat] = {
@@ -89,17 +90,29 @@ class ArticleSink:
 
         return tuple(await asyncio.gather(*(one(item) for item in items)))
 
-    async def ingest_page(self, page: FetchedPage, name: str) -> IngestOutcome:
-        """Store one fetched page as an article (the summariser extracts its main text)."""
+    async def ingest_page(
+        self, page: FetchedPage, name: str, item: FeedItem | None = None
+    ) -> IngestOutcome:
+        """Store one fetched page as an article (the summariser extracts its main text).
+
+        Author, date and canonical URL come from the feed item when it has them, else from the
+        page's own metadata.
+        """
         if not page.text.strip():
             return failed(name, f"{name} has no text to summarise")
+        fmt = _FORMATS.get(page.content_type, "auto")
+        meta = PageMetadata()
+        if fmt == "html":
+            meta = await asyncio.to_thread(page_metadata, page.text, page.final_url)
         source = SourceText(
             source=name,
             text=page.text,
-            fmt=_FORMATS.get(page.content_type, "auto"),
+            fmt=fmt,
             title=html_title(page.text, page.content_type) or "",
-            url=page.final_url,
+            url=(item.canonical_link if item else None) or meta.canonical or page.final_url,
             fetched_at=self._clock(),
+            author=(item.author if item else None) or meta.author,
+            published=(item.published if item else None) or meta.published,
         )
         return await self._worker.run(self._ingestor.ingest_source, source)
 
@@ -113,7 +126,7 @@ class ArticleSink:
             page = await self._fetcher.fetch(item.link)
         except FetchError as error:
             return failed(name, f"{name}: {error}")
-        return await self.ingest_page(page, name)
+        return await self.ingest_page(page, name, item)
 
     def _own_text(self, item: FeedItem, name: str) -> SourceText:
         return SourceText(
@@ -121,8 +134,10 @@ class ArticleSink:
             text=item.body,
             fmt="html",
             title=item.title,
-            url=item.link,
+            url=item.canonical_link or item.link,
             fetched_at=self._clock(),
+            author=item.author,
+            published=item.published,
         )
 
 

@@ -207,4 +207,6 @@ def _new_article(source: SourceText, summary: Summary, content: str, now: dateti
         key_points=points,
         url=source.url,
         fetched_at=source.fetched_at,
+        author=source.author,
+        published=source.published,
     )

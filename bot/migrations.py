@@ -302,6 +302,10 @@ def _create_digest_history_tables(connection: Connection) -> None:
     metadata.create_all(connection)
 
 
+def _add_article_authors(connection: Connection) -> None:
+    connection.execute(text("ALTER TABLE articles ADD COLUMN author TEXT"))
+
+
 # Full-text search over every stored sentence; porter stemming helps English, accents are folded
 # for every language. Rows are written and deleted together with the `sentences` rows.
 SQLITE_SENTENCE_SEARCH = (
@@ -319,6 +323,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "stories: articles about the same event", _create_story_tables),
     Migration(6, "near-duplicate keys and folded copies", _create_near_duplicate_tables),
     Migration(7, "what digests already said, per channel", _create_digest_history_tables),
+    Migration(8, "articles keep their author", _add_article_authors),
 )
 
 

@@ -22,6 +22,8 @@ class SourceText:
     title: str = ""
     url: str | None = None
     fetched_at: datetime | None = None
+    author: str | None = None
+    published: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,7 @@ class Article:
     url: str | None = None
     published: datetime | None = None
     fetched_at: datetime | None = None
+    author: str | None = None
 
     @property
     def id(self) -> str:

@@ -68,6 +68,7 @@ articles = Table(
     Column("language", String(16), nullable=False),
     Column("fingerprint", String(64), nullable=False, unique=True),
     Column("published", UtcDateTime, nullable=True),
+    Column("author", Text, nullable=True),  # since schema version 8
     Column("fetched_at", UtcDateTime, nullable=True),
     Column("ingested_at", UtcDateTime, nullable=False, index=True),
 )

@@ -285,6 +285,7 @@ def _article_row(article: Article) -> dict[str, object]:
         "fingerprint": article.fingerprint,
         "published": article.published,
         "fetched_at": article.fetched_at,
+        "author": article.author,
         "ingested_at": article.ingested_at,
     }
 
@@ -316,6 +317,7 @@ def _stored_article(row: Row[tuple[object, ...]], points: tuple[StoredKeyPoint, 
         url=row.url,
         published=row.published,
         fetched_at=row.fetched_at,
+        author=row.author,
     )
 
 

@@ -119,9 +119,11 @@ def test_upgrading_a_store_keys_the_articles_it_already_holds(
     """Articles stored before near-duplicate keys existed get keys when the store is upgraded."""
     assert ingestor.ingest_source(SourceText("a.txt", seed(seeds_dir, "000"))).status == "new"
     with engine.begin() as connection:  # back to schema version 5, as an older newsbot left it
-        connection.execute(text("DROP TABLE near_duplicate_keys"))
-        connection.execute(text("DROP TABLE article_copies"))
-        connection.execute(text("DELETE FROM schema_migrations WHERE version = 6"))
+        for table in ("near_duplicate_keys", "article_copies", "digest_said_points"):
+            connection.execute(text(f"DROP TABLE {table}"))
+        connection.execute(text("DROP TABLE digest_said_articles"))
+        connection.execute(text("ALTER TABLE articles DROP COLUMN author"))
+        connection.execute(text("DELETE FROM schema_migrations WHERE version > 5"))
     upgraded = Store(engine)
     assert upgraded.schema_version() == MIGRATIONS[-1].version
     with engine.connect() as connection:

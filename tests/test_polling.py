@@ -115,7 +115,10 @@ def test_first_poll_marks_existing_items_seen_then_only_new_ones_are_ingested(ri
     assert result.status == "ok"
     assert not result.first_poll
     assert [a.source for a in result.articles] == [f"{rig.base}/article/9"]
-    assert result.articles[0].url == f"{rig.base}/article/9?utm_source=rss&utm_medium=feed"
+    article = result.articles[0]
+    assert article.url == f"{rig.base}/article/9"  # canonical: tracking parameters dropped
+    assert article.author == "Anna de Vries"
+    assert article.published == T0 - timedelta(hours=0)
     assert item_paths(rig.server) == []  # the feed carried the full text: no page fetched
     assert rig.articles() == 1
     assert rig.poll(added.source).articles == ()
@@ -146,6 +149,7 @@ def test_teaser_items_are_read_from_their_pages(rig: Rig) -> None:
     ]
     texts = {a.source: a.text for a in poll.articles}
     assert "research centre" in texts[f"{rig.base}/article/0"]
+    assert {a.author for a in poll.articles} == {"Anna de Vries"}  # the item's, not the page's
 
 
 def test_a_failing_item_is_one_outcome_and_is_tried_again(rig: Rig) -> None:
