@@ -12,12 +12,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, NoReturn
 
+import httpx
 import typer
 
 from bot import cli_chat, cli_discord
 from bot.app import App, Choices, configure, open_app, read_options
+from bot.chat_views import digest_message
 from bot.clock import utc_now
 from bot.config import Config
+from bot.config_chat import WebhookEntry
 from bot.config_feeds import duration, http_url
 from bot.demo import default_seeds_dir, demo_app, demo_sections
 from bot.digest import build_digest
@@ -59,6 +62,8 @@ from bot.source_store import NewSource, Source, SourceStore
 from bot.summaries import article_title, summarise_source
 from bot.textfile import read_text_file
 from bot.url_source import fetch_source_text, is_url
+from bot.webhooks import TIMEOUT as WEBHOOK_TIMEOUT
+from bot.webhooks import post_webhook, webhook_url
 from summarizer import SummarizerError
 
 app = typer.Typer(
@@ -214,6 +219,7 @@ def ingest(
 @app.command()
 def digest(
     ctx: typer.Context,
+    *,
     since: Annotated[
         str | None,
         typer.Option(
@@ -231,6 +237,15 @@ def digest(
             help="Whose earlier digests count as already said (default: terminal).",
         ),
     ] = "terminal",
+    post: Annotated[
+        str | None,
+        typer.Option(
+            "--post",
+            metavar="WEBHOOK",
+            help="Post the digest to this [[webhooks]] entry (Slack or Discord) instead of "
+            "printing it; what it said is remembered for that webhook.",
+        ),
+    ] = None,
     remember: Annotated[
         bool,
         typer.Option(
@@ -254,6 +269,7 @@ def digest(
       newsbot digest --since 7d
       newsbot digest --since all --json
       newsbot digest --remember          # the daily habit: only news since
+      newsbot digest --post team         # to the [[webhooks]] entry named team
     """
     choices = _choices(ctx)
     with reporting(choices):
@@ -261,11 +277,23 @@ def digest(
         period = _period(since or config.digest.since)
         if not channel.strip():
             raise InputError("--channel needs a name, such as terminal")
+        target = _webhook(config, post) if post is not None else None
+        audience = f"webhook:{target.name}" if target else channel.strip()
         with open_app(config, debug=choices.debug) as core:
-            history = DigestHistory(core.engine, channel.strip())
+            history = DigestHistory(core.engine, audience)
             result = build_digest(core.store, period, core.merging, history)
-            if remember:
+            if target is not None and result.stories:
+                posted = _post_digest(target, result)
                 history.remember(result, core.clock())
+            elif remember:
+                history.remember(result, core.clock())
+        if target is not None and not result.stories:
+            typer.echo(f"{empty_digest_line(result)} Nothing was posted to {target.name}.")
+            return
+        if target is not None:
+            noun = "message" if posted == 1 else "messages"
+            typer.echo(f"posted the digest to {target.name} ({posted} {noun})")
+            return
         _print_digest(result, as_json=as_json)
 
 
@@ -709,6 +737,24 @@ def _report_batch(outcomes: tuple[IngestOutcome, ...], *, as_json: bool) -> None
         stderr_console().print(line, soft_wrap=True)
     else:
         stdout_console().print(line, soft_wrap=True)
+
+
+def _webhook(config: Config, name: str) -> WebhookEntry:
+    for entry in config.webhooks:
+        if entry.name == name.strip():
+            return entry
+    known = ", ".join(entry.name for entry in config.webhooks) or "none are configured"
+    raise InputError(f"there is no [[webhooks]] entry named {name!r} ({known})")
+
+
+def _post_digest(entry: WebhookEntry, result: Digest) -> int:
+    url = webhook_url(entry, os.environ)
+
+    async def post() -> int:
+        async with httpx.AsyncClient(timeout=WEBHOOK_TIMEOUT) as client:
+            return await post_webhook(client, entry.platform, url, digest_message(result))
+
+    return asyncio.run(post())
 
 
 def _print_digest(result: Digest, *, as_json: bool) -> None:
