@@ -11,7 +11,10 @@ and a start must not rewrite them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Final
 
@@ -36,6 +39,8 @@ INVITE_PERMISSIONS: Final = discord.Permissions(
     read_message_history=True,
     send_messages_in_threads=True,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,58 @@ async def run_discord(handle: Handler, token: str) -> None:
     async with bot.client:
         await _login(bot.client, token)
         await bot.client.connect(reconnect=True)
+
+
+@dataclass(frozen=True, slots=True)
+class DiscordSession:
+    """A logged-in bot and the task that holds its gateway connection."""
+
+    bot: DiscordBot
+    connection: asyncio.Task[None]
+
+
+@asynccontextmanager
+async def discord_connected(handle: Handler, token: str) -> AsyncIterator[DiscordSession]:
+    """Log in, then hold the gateway connection in a task while inside the block (`newsbot
+    serve`); leaving the block closes the client.
+
+    Raises ConfigError when Discord refuses the token, NewsbotError when it cannot be reached.
+    The `connection` task reconnects by itself and ends only when Discord refuses the bot for
+    good, with a NewsbotError sentence.
+    """
+    bot = build_bot(handle)
+    client = bot.client
+
+    async def on_ready() -> None:
+        log.info("Discord: connected as %s", client.user)
+
+    client.event(on_ready)
+    async with client:
+        await _login(client, token)
+        connection = asyncio.create_task(_stay_connected(client), name="discord-gateway")
+        try:
+            yield DiscordSession(bot, connection)
+        finally:
+            await client.close()
+            connection.cancel()
+            await asyncio.wait([connection])
+            if not connection.cancelled():
+                connection.exception()  # retrieved: whoever watched the task reported it
+
+
+async def _stay_connected(client: discord.Client) -> None:
+    try:
+        await client.connect(reconnect=True)
+    except discord.ConnectionClosed as error:
+        raise NewsbotError(
+            f"Discord closed the gateway connection (code {error.code}); check {TOKEN_VARIABLE} "
+            "and the bot's settings in the Developer Portal, then start again"
+        ) from None
+    except (discord.DiscordException, aiohttp.ClientError, OSError) as error:
+        raise NewsbotError(
+            f"the Discord gateway connection failed ({type(error).__name__}); check the network "
+            "and start again"
+        ) from None
 
 
 async def sync_commands(token: str, guild_id: int | None) -> int:

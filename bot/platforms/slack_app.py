@@ -5,8 +5,8 @@ A command is acknowledged at once (Slack wants an answer within 3 s), turned int
 and delivered through the command's response_url. Nothing the handler or Slack does wrong
 reaches the user as a traceback: it is logged, and the user gets one sentence.
 
-`newsbot serve` calls `run_slack`; tests build the app with `build_slack_app` and run it with
-`serving_http` or `socket_mode_connected` against a fake Slack (`base_url`).
+`newsbot serve` runs it inside `slack_connected`; tests build the app with `build_slack_app` and
+run it with `serving_http` or `socket_mode_connected` against a fake Slack (`base_url`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable, Mapping
-from contextlib import suppress
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from typing import Any, Final
 
 from aiohttp import ClientError
@@ -48,6 +48,7 @@ __all__ = [
     "run_slack",
     "run_socket_mode",
     "serving_http",
+    "slack_connected",
     "slack_tokens",
     "slack_web_client",
     "socket_mode_connected",
@@ -164,4 +165,61 @@ async def check_bot_token(client: AsyncWebClient) -> None:
         raise ConfigError(
             f"Slack refused SLACK_BOT_TOKEN ({code}); copy the Bot User OAuth Token again "
             "from the app's OAuth & Permissions page."
+        ) from None
+
+
+@asynccontextmanager
+async def slack_connected(
+    handle: Handler,
+    config: SlackConfig,
+    environ: Mapping[str, str],
+    *,
+    base_url: str | None = None,
+) -> AsyncIterator[AsyncWebClient]:
+    """Run the Slack app in the configured mode while inside the block (`newsbot serve`).
+
+    Yields the app's Web API client, to post with outside of command replies. Both tokens are
+    checked before connecting: raises ConfigError when one is missing or Slack refuses it,
+    NewsbotError when Slack cannot be reached at start. Leaving the block closes the Socket Mode
+    connection or stops the HTTP server.
+    """
+    tokens = slack_tokens(environ, config.mode)
+    app = build_slack_app(
+        handle,
+        config,
+        bot_token=tokens.bot,
+        signing_secret=tokens.signing_secret,
+        base_url=base_url,
+    )
+    await check_bot_token(app.client)
+    async with AsyncExitStack() as stack:
+        if tokens.app is not None:
+            await check_app_token(tokens.app, base_url=base_url)
+            await stack.enter_async_context(
+                socket_mode_connected(app, tokens.app, base_url=base_url)
+            )
+            log.info("Slack: connected over Socket Mode")
+        else:
+            port = await stack.enter_async_context(serving_http(app, config.port))
+            log.info("Slack: serving signed requests on port %s", port)
+        yield app.client
+
+
+async def check_app_token(app_token: str, *, base_url: str | None = None) -> None:
+    """Call apps.connections.open: ConfigError when Slack refuses the app-level token.
+
+    The Socket Mode client itself retries a refused token forever; this check makes a wrong
+    SLACK_APP_TOKEN stop the start with one sentence instead.
+    """
+    try:
+        await slack_web_client(None, base_url=base_url).apps_connections_open(app_token=app_token)
+    except (ClientError, TimeoutError) as error:
+        raise NewsbotError(
+            f"Cannot reach Slack ({type(error).__name__}); check the network and try again."
+        ) from None
+    except SlackApiError as error:
+        code = error.response.get("error")
+        raise ConfigError(
+            f"Slack refused SLACK_APP_TOKEN ({code}); create an app-level token with "
+            "connections:write under Basic Information and set it again."
         ) from None
