@@ -33,6 +33,7 @@ from bot.errors import InputError, NewsbotError
 from bot.feed_runtime import open_feeds, poll_options, sync_configured_sources
 from bot.period import parse_period
 from bot.polling import AddResult
+from bot.schedules import answer_schedule
 from bot.source_store import ChannelKey, NewSource, SourceStore
 
 MAX_TEXT_CHARS = 2_000
@@ -68,12 +69,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "sources add <url> | remove <url> | list",
         "the feeds this channel follows (add and remove: channel admins only)",
     ),
-    # Public once scheduling exists; until then its reply is a notice only the caller sees.
+    # Public: setting, stopping or showing the channel's digest time concerns the channel.
     CommandSpec(
         "schedule",
-        "schedule <HH:MM> [timezone] | off",
+        "schedule <HH:MM> [timezone] [weekdays] | off",
         "post the digest here every day (channel admins only)",
         admin_only=True,
+        ephemeral=False,
     ),
     CommandSpec("subscribe", "subscribe <topic>", "get alerts about a topic"),
     CommandSpec("unsubscribe", "unsubscribe <topic>", "stop the alerts about a topic"),
@@ -306,7 +308,19 @@ def _feed_url(text: str) -> str:
 
 
 def _schedule(core: App, request: _Request) -> Message:
-    return notice('Scheduled digests are not available yet; "/news digest" shows the news now.')
+    """Set (`09:00 Europe/Amsterdam [weekdays]`), stop (`off`) or show the channel's digest time.
+
+    The running scheduler picks the change up from the store within its sweep interval.
+    """
+    invocation = request.invocation
+    reply = answer_schedule(
+        core.engine,
+        request.channel,
+        request.args,
+        set_by=f"{invocation.platform}:{invocation.user_id}",
+        now=core.clock(),
+    )
+    return notice(reply, ephemeral=False)
 
 
 def _subscriptions(core: App, request: _Request) -> Message:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,15 @@ class DigestConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ScheduleConfig:
+    """How scheduled digests run: [schedule]."""
+
+    grace: timedelta = timedelta(hours=3)
+    lease: timedelta = timedelta(minutes=10)
+    sweep: timedelta = timedelta(minutes=1)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole configuration; `path` is the file it came from, if any."""
 
@@ -71,6 +81,7 @@ class Config:
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
     fetch: FetchConfig = field(default_factory=FetchConfig)
     sources: tuple[SourceEntry, ...] = ()
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     slack: SlackConfig = field(default_factory=SlackConfig)
     webhooks: tuple[WebhookEntry, ...] = ()
     path: Path | None = None
@@ -127,6 +138,7 @@ SCHEMA: dict[str, dict[str, Parser]] = {
         "timeout": _positive_number,
         "max_mb": _positive_number,
     },
+    "schedule": {"grace": duration, "lease": duration, "sweep": duration},
     "slack": {"mode": slack_mode, "port": _integer(1, 65535), "admins": slack_users},
 }
 # Arrays of tables, read by their own parser: [[sources]], [[webhooks]].
@@ -158,6 +170,7 @@ def load_config(path: Path | None, environ: Mapping[str, str]) -> Config:
         feeds=FeedsConfig(**values["feeds"]),
         fetch=FetchConfig(**values["fetch"]),
         sources=_sources(where, tables),
+        schedule=ScheduleConfig(**values["schedule"]),
         slack=SlackConfig(**values["slack"]),
         webhooks=_webhooks(where, tables),
         path=path,

@@ -306,6 +306,39 @@ def _add_article_authors(connection: Connection) -> None:
     connection.execute(text("ALTER TABLE articles ADD COLUMN author TEXT"))
 
 
+def _create_schedule_tables(connection: Connection) -> None:
+    metadata = MetaData()
+    Table(
+        "digest_schedules",
+        metadata,
+        Column("platform", String(32), primary_key=True),
+        Column("channel", String(128), primary_key=True),
+        Column("hour", Integer, nullable=False),
+        Column("minute", Integer, nullable=False),
+        Column("zone", String(64), nullable=False),
+        Column("weekdays_only", Boolean, nullable=False),
+        Column("active", Boolean, nullable=False),
+        Column("set_by", Text, nullable=False),
+        Column("updated_at", UtcDateTime, nullable=False),
+    )
+    Table(
+        "delivery_ledger",
+        metadata,
+        Column("kind", String(16), primary_key=True),
+        Column("platform", String(32), primary_key=True),
+        Column("channel", String(128), primary_key=True),
+        Column("period", String(64), primary_key=True),
+        Column("state", String(16), nullable=False),
+        Column("token", String(32), nullable=False),
+        Column("attempts", Integer, nullable=False),
+        Column("claimed_at", UtcDateTime, nullable=False),
+        Column("posted_at", UtcDateTime, nullable=True),
+        Column("messages", Integer, nullable=True),
+        Column("note", Text, nullable=True),
+    )
+    metadata.create_all(connection)
+
+
 # Full-text search over every stored sentence; porter stemming helps English, accents are folded
 # for every language. Rows are written and deleted together with the `sentences` rows.
 SQLITE_SENTENCE_SEARCH = (
@@ -324,6 +357,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "near-duplicate keys and folded copies", _create_near_duplicate_tables),
     Migration(7, "what digests already said, per channel", _create_digest_history_tables),
     Migration(8, "articles keep their author", _add_article_authors),
+    Migration(9, "digest schedules and the delivery ledger", _create_schedule_tables),
 )
 
 

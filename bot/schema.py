@@ -255,3 +255,36 @@ digest_said_articles = Table(
     Column("article_id", String(16), primary_key=True),
     Column("said_at", UtcDateTime, nullable=False),
 )
+
+# Scheduled digests (bot.schedules): one row per channel, kept (inactive) when turned off.
+digest_schedules = Table(
+    "digest_schedules",
+    metadata,
+    Column("platform", String(32), primary_key=True),
+    Column("channel", String(128), primary_key=True),
+    Column("hour", Integer, nullable=False),
+    Column("minute", Integer, nullable=False),
+    Column("zone", String(64), nullable=False),  # an IANA name such as Europe/Amsterdam
+    Column("weekdays_only", Boolean, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("set_by", Text, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# The exactly-once ledger (bot.delivery_ledger): a delivery claims its row before posting; the
+# primary key is the unique claim (a digest's period is the local date of its slot).
+delivery_ledger = Table(
+    "delivery_ledger",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("platform", String(32), primary_key=True),
+    Column("channel", String(128), primary_key=True),
+    Column("period", String(64), primary_key=True),
+    Column("state", String(16), nullable=False),  # claimed, posted, failed or skipped
+    Column("token", String(32), nullable=False),  # which claim holds the row
+    Column("attempts", Integer, nullable=False),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("posted_at", UtcDateTime, nullable=True),
+    Column("messages", Integer, nullable=True),
+    Column("note", Text, nullable=True),
+)

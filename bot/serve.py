@@ -32,6 +32,7 @@ from bot.platforms.slack_deliver import SlackDeliverer
 from bot.polling import PollResult, SourceAlert
 from bot.render_sources import poll_summary
 from bot.render_terminal import stdout_console
+from bot.scheduler import DigestScheduler
 
 Handler = Callable[[Invocation], Message]
 PLATFORM_TOKENS: Final = (("Slack", "SLACK_BOT_TOKEN"), ("Discord", "DISCORD_TOKEN"))
@@ -88,11 +89,28 @@ async def serve(
                     environ=environ,
                     slack_base_url=slack_base_url,
                 )
+                await _start_scheduler(stack, core, deliveries)
                 await _poll_until_stopped(
                     core, deliveries, gate, connections, every=poll_every, stop=stop
                 )
     finally:
         log.info("newsbot serve: stopped")
+
+
+async def _start_scheduler(stack: AsyncExitStack, core: App, deliveries: Deliveries) -> None:
+    """Scheduled digests, posted through `deliveries`; shut down before the platforms close."""
+    settings = core.config.schedule
+    scheduler = DigestScheduler(
+        core,
+        deliveries.deliver,
+        clock=core.clock,
+        grace=settings.grace,
+        lease=settings.lease,
+        sweep=settings.sweep,
+    )
+    await scheduler.start()
+    stack.push_async_callback(scheduler.shutdown)
+    log.info("newsbot serve: scheduled digests running")
 
 
 async def _poll_until_stopped(

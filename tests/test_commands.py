@@ -329,8 +329,8 @@ def test_non_admins_are_refused_channel_changes(
 
 
 def test_later_features_say_they_are_not_available_yet(router: CommandRouter) -> None:
-    """schedule (for admins), subscribe, unsubscribe and subscriptions: one ephemeral sentence."""
-    for text in ("schedule 09:00 Europe/Amsterdam", "subscribe EVs", "unsubscribe EVs"):
+    """subscribe, unsubscribe and subscriptions: one ephemeral sentence."""
+    for text in ("subscribe EVs", "unsubscribe EVs"):
         reply = run(router, text)
         assert reply.ephemeral
         assert not reply.error

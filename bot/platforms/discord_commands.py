@@ -78,11 +78,18 @@ def _add_channel(news: app_commands.Group, handle: Handler) -> None:
 
     @news.command(name="schedule", description=describe("schedule"))
     @app_commands.describe(
-        time="HH:MM (24-hour), or off to stop the daily digest",
+        time="HH:MM (24-hour), or off to stop the daily digest; leave out to see the schedule",
         timezone="An IANA time zone such as Europe/Amsterdam",
+        weekdays="Only Monday to Friday",
     )
-    async def schedule(interaction: AnyInteraction, time: str, timezone: str | None = None) -> None:
-        await answer(interaction, handle, "schedule", joined(time, timezone))
+    async def schedule(
+        interaction: AnyInteraction,
+        time: str | None = None,
+        timezone: str | None = None,
+        weekdays: bool = False,
+    ) -> None:
+        text = joined(time, timezone, "weekdays" if weekdays else None)
+        await answer(interaction, handle, "schedule", text)
 
 
 def _add_alerts(news: app_commands.Group, handle: Handler) -> None:
