@@ -15,7 +15,7 @@ from typing import Annotated, NoReturn
 import httpx
 import typer
 
-from bot import cli_chat, cli_discord, cli_serve
+from bot import cli_chat, cli_discord, cli_serve, cli_topics
 from bot.app import App, Choices, configure, open_app, read_options
 from bot.chat_views import digest_message
 from bot.clock import utc_now
@@ -770,3 +770,4 @@ def _print_digest(result: Digest, *, as_json: bool) -> None:
 cli_chat.register(app)
 cli_discord.register(app)
 cli_serve.register(app)
+cli_topics.register(app)
