@@ -17,6 +17,8 @@ from bot.app import App, open_app
 from bot.clock import Clock, utc_now
 from bot.config import Config
 from bot.errors import InputError
+from bot.topic_match import topic_matches as match_topic
+from summarizer.topics import TopicMatcher
 
 DEMO_PERIOD = "all"
 
@@ -85,6 +87,18 @@ def sample_questions(app: App) -> DemoSection | None:
     return DemoSection("Questions answered from the facts", tuple(lines))
 
 
+SAMPLE_TOPICS = ("Europe expansion", "battery recycling")
+
+
 def topic_matches(app: App) -> DemoSection | None:
-    """HOOK (topics issue): show which seed articles a sample subscription would alert on."""
-    return None
+    """Which seed articles sample subscriptions would alert on, and why."""
+    matcher = TopicMatcher(app.merging.embedder)
+    lines: list[str] = []
+    for topic in SAMPLE_TOPICS:
+        found = match_topic(app.store, matcher, topic, limit=5).matches
+        count = f"{len(found)} match" + ("es" if len(found) > 1 else "") if found else "no match"
+        lines.append(f'Topic "{topic}": {count}')
+        for match in found:
+            lines.append(f"   {match.title or Path(match.source).name}  (score {match.score:.2f})")
+            lines.append(f"     why: {match.sentence}")
+    return DemoSection("Topic alerts a subscription would get", tuple(lines))

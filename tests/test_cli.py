@@ -397,5 +397,10 @@ def test_demo_as_a_real_process(cli: Cli, tmp_path: Path, seeds_dir: Path) -> No
     assert "A: Rudolf Dittrich" in answers
     assert "215,900" in answers
     assert "Sources disagree about Xiaomi" in answers
+    topics = output.split("Topic alerts a subscription would get", 1)[1]
+    europe, battery = topics.split('Topic "battery recycling"', 1)
+    assert "001_2d160cab56e072f1.txt" in europe  # the Dutch article about Xiaomi in Europe
+    assert "8569e7aec8610ea9" not in europe  # the Beijing factory
+    assert battery.strip().startswith(": no match")
     assert list(temp.iterdir()) == []
     assert not (tmp_path / "newsbot").exists()
