@@ -16,8 +16,7 @@ window small.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, cast
@@ -37,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DatabaseError
 
-from bot.engine import write_transaction
+from bot.engine import writing
 from bot.errors import StoreError
 from bot.migrations import migrate
 from bot.schema import delivery_ledger
@@ -190,13 +189,8 @@ class DeliveryLedger:
             )
         return changed.rowcount == 1
 
-    @contextmanager
-    def _writing(self, what: str) -> Iterator[Connection]:
-        try:
-            with write_transaction(self._engine) as connection:
-                yield connection
-        except DatabaseError as error:
-            raise StoreError(f"the store cannot {what}: {_reason(error)}") from None
+    def _writing(self, what: str) -> AbstractContextManager[Connection]:
+        return writing(self._engine, what)
 
 
 def _columns(key: LedgerKey) -> dict[str, str]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from bot.errors import StoreError
 
@@ -54,6 +54,31 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         connection.execution_options(**{_WRITE_OPTION: True})
         with connection.begin():
             yield connection
+
+
+@contextmanager
+def reading(engine: Engine, what: str) -> Iterator[Connection]:
+    """A read transaction; a database failure becomes "the store cannot {what}: ..."."""
+    try:
+        with engine.connect() as connection, connection.begin():
+            yield connection
+    except DatabaseError as error:
+        raise StoreError(f"the store cannot {what}: {database_reason(error)}") from None
+
+
+@contextmanager
+def writing(engine: Engine, what: str) -> Iterator[Connection]:
+    """`write_transaction` with the same one-sentence `StoreError` as `reading`."""
+    try:
+        with write_transaction(engine) as connection:
+            yield connection
+    except DatabaseError as error:
+        raise StoreError(f"the store cannot {what}: {database_reason(error)}") from None
+
+
+def database_reason(error: DatabaseError) -> str:
+    """The driver's own message of a database error, without its trailing full stop."""
+    return str(error.orig).rstrip(".") if error.orig is not None else "database error"
 
 
 def _sqlite_path(url: str) -> Path:

@@ -16,8 +16,8 @@ scheduler (bot.scheduler) reads it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DatabaseError
 
 from bot.delivery_ledger import DeliveryLedger, LedgerKey
-from bot.engine import write_transaction
+from bot.engine import reading, writing
 from bot.errors import InputError, StoreError
 from bot.migrations import migrate
 from bot.schema import digest_schedules
@@ -293,21 +293,11 @@ class ScheduleStore:
         with self._reading() as connection:
             return tuple(_schedule(row) for row in connection.execute(query))
 
-    @contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        try:
-            with self._engine.connect() as connection:
-                yield connection
-        except DatabaseError as error:
-            raise StoreError(f"the store cannot read the schedules: {_reason(error)}") from None
+    def _reading(self) -> AbstractContextManager[Connection]:
+        return reading(self._engine, "read the schedules")
 
-    @contextmanager
-    def _writing(self, what: str) -> Iterator[Connection]:
-        try:
-            with write_transaction(self._engine) as connection:
-                yield connection
-        except DatabaseError as error:
-            raise StoreError(f"the store cannot {what}: {_reason(error)}") from None
+    def _writing(self, what: str) -> AbstractContextManager[Connection]:
+        return writing(self._engine, what)
 
 
 def _key(target: ChannelKey) -> ColumnElement[bool]:

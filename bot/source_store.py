@@ -9,7 +9,7 @@ SKIP LOCKED`, then a lease written in the same transaction) and on SQLite (one w
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar
@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DatabaseError
 
-from bot.engine import write_transaction
+from bot.engine import reading, writing
 from bot.errors import StoreError
 from bot.migrations import migrate
 from bot.schema import feed_items, sources
@@ -252,21 +252,11 @@ class SourceStore:
         with self._reading() as connection:
             return int(connection.execute(query).scalar_one())
 
-    @contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        try:
-            with self._engine.connect() as connection, connection.begin():
-                yield connection
-        except DatabaseError as error:
-            raise StoreError(f"the store cannot read the sources: {_reason(error)}") from None
+    def _reading(self) -> AbstractContextManager[Connection]:
+        return reading(self._engine, "read the sources")
 
-    @contextmanager
-    def _writing(self, what: str) -> Iterator[Connection]:
-        try:
-            with write_transaction(self._engine) as connection:
-                yield connection
-        except DatabaseError as error:
-            raise StoreError(f"the store cannot {what}: {_reason(error)}") from None
+    def _writing(self, what: str) -> AbstractContextManager[Connection]:
+        return writing(self._engine, what)
 
 
 def due_query(now: datetime, *, limit: int | None = None, every: bool = False) -> Select[Any]:
