@@ -202,7 +202,10 @@ def help_message(commands: Iterable[CommandHelp]) -> Message:
     blocks = (
         Title(heading),
         Text("\n".join(lines)),
-        Context("Replies only you can see, except changes to this channel's sources."),
+        Context(
+            "Replies only you can see, except changes to this channel "
+            "(sources, schedule, channel subscriptions)."
+        ),
     )
     names = ", ".join(command.name for command in listed)
     return Message(blocks, f"{heading}: {names}", ephemeral=True)

@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 from bot.app import App
 from bot.chat import Invocation, Message, error_message
@@ -35,6 +36,19 @@ from bot.period import parse_period
 from bot.polling import AddResult
 from bot.schedules import answer_schedule
 from bot.source_store import ChannelKey, NewSource, SourceStore
+from bot.subscriptions import (
+    PREVIEW,
+    Subscriber,
+    SubscriptionStore,
+    answer_subscribe,
+    answer_subscriptions,
+    answer_unsubscribe,
+    channel_flag,
+    checked_topic,
+    clean_topic,
+)
+from bot.topic_match import topic_matches
+from summarizer.topics import TopicMatcher
 
 MAX_TEXT_CHARS = 2_000
 PREFIX = "/news"
@@ -44,6 +58,7 @@ GENERIC_FAILURE = (
 )
 SOURCE_ACTIONS = ("add", "remove", "list")
 CHANGING_SOURCE_ACTIONS = frozenset({"add", "remove"})
+SUBSCRIBING = frozenset({"subscribe", "unsubscribe"})
 logger = logging.getLogger(__name__)
 
 
@@ -77,9 +92,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
         admin_only=True,
         ephemeral=False,
     ),
-    CommandSpec("subscribe", "subscribe <topic>", "get alerts about a topic"),
-    CommandSpec("unsubscribe", "unsubscribe <topic>", "stop the alerts about a topic"),
-    CommandSpec("subscriptions", "subscriptions", "the topics you follow"),
+    # Public with --channel (channel admins only): the whole channel then follows the topic.
+    CommandSpec(
+        "subscribe",
+        "subscribe [--channel] <topic>",
+        "alerts here about a topic, for you (--channel: for everyone here, channel admins only)",
+    ),
+    CommandSpec("unsubscribe", "unsubscribe [--channel] <topic>", "stop the alerts about a topic"),
+    CommandSpec("subscriptions", "subscriptions", "the topics you and this channel follow"),
     CommandSpec("help", "help", "this list"),
 )
 _SPECS = {spec.name: spec for spec in COMMANDS}
@@ -107,6 +127,8 @@ def needs_admin(command: str, text: str = "") -> bool:
     name, rest = split_command(f"{command} {text}")
     if name == "sources":
         return split_command(rest)[0] in CHANGING_SOURCE_ACTIONS
+    if name in SUBSCRIBING:
+        return channel_flag(rest)[0]
     spec = _SPECS.get(name)
     return spec is not None and spec.admin_only
 
@@ -115,8 +137,9 @@ def is_ephemeral(command: str, text: str = "", is_admin: bool = True) -> bool:
     """Whether the reply to this command is shown only to the caller, known before it runs.
 
     `command` may be the subcommand alone ("ask") or with its words ("sources add"); `text` is
-    the rest. Only `sources add` and `sources remove` by an admin answer publicly (they change
-    the channel); everything else, and every refusal, is ephemeral. A public command can still
+    the rest. Only commands that change the channel answer publicly: `sources add` and
+    `sources remove`, `schedule`, and `subscribe --channel` / `unsubscribe --channel`, by an
+    admin; everything else, and every refusal, is ephemeral. A public command can still
     fail: the error reply is then marked ephemeral and the adapter decides how to show it.
     """
     name, rest = split_command(f"{command} {text}")
@@ -126,6 +149,8 @@ def is_ephemeral(command: str, text: str = "", is_admin: bool = True) -> bool:
         return True
     if name == "sources":
         return split_command(rest)[0] not in CHANGING_SOURCE_ACTIONS
+    if name in SUBSCRIBING:
+        return not channel_flag(rest)[0]
     return _SPECS[name].ephemeral
 
 
@@ -209,6 +234,8 @@ def _refusal(command: str, invocation: Invocation) -> str:
     what = "change the sources this channel follows"
     if command == "schedule":
         what = "schedule the digest of this channel"
+    if command in SUBSCRIBING:
+        what = f"{command} this whole channel; without --channel the subscription is yours"
     who = _ADMIN_WHO.get(invocation.platform)
     admins = f"channel admins ({who})" if who else "channel admins"
     return f"Only {admins} can {what}; ask one of them to do it."
@@ -323,11 +350,32 @@ def _schedule(core: App, request: _Request) -> Message:
     return notice(reply, ephemeral=False)
 
 
+def _subscriber(request: _Request) -> tuple[Subscriber, str]:
+    """Who subscribes (the caller, or the channel with --channel) and the rest of the words."""
+    for_channel, rest = channel_flag(request.args)
+    return Subscriber(request.channel, request.invocation.user_id, for_channel), rest
+
+
+def _subscribe(core: App, request: _Request) -> Message:
+    subscriber, text = _subscriber(request)
+    matcher = TopicMatcher(core.merging.embedder)
+    topic = checked_topic(matcher, text, "subscribe")
+    store = SubscriptionStore(core.engine)
+    preview = partial(topic_matches, core.store, matcher, limit=PREVIEW)
+    return answer_subscribe(store, preview, subscriber, topic, core.clock())
+
+
+def _unsubscribe(core: App, request: _Request) -> Message:
+    subscriber, text = _subscriber(request)
+    topic = clean_topic(text)
+    if not topic:
+        raise InputError("Name the topic to stop, for example: /news unsubscribe battery recycling")
+    return answer_unsubscribe(SubscriptionStore(core.engine), subscriber, topic)
+
+
 def _subscriptions(core: App, request: _Request) -> Message:
-    return notice(
-        'Topic subscriptions are not available yet; "/news search <topic>" finds what is '
-        "stored about a topic now."
-    )
+    subscriber, _ = _subscriber(request)
+    return answer_subscriptions(SubscriptionStore(core.engine), subscriber)
 
 
 _HANDLERS: dict[str, _Handler] = {
@@ -338,7 +386,7 @@ _HANDLERS: dict[str, _Handler] = {
     "search": _search,
     "sources": _sources,
     "schedule": _schedule,
-    "subscribe": _subscriptions,
-    "unsubscribe": _subscriptions,
+    "subscribe": _subscribe,
+    "unsubscribe": _unsubscribe,
     "subscriptions": _subscriptions,
 }

@@ -339,6 +339,54 @@ def _create_schedule_tables(connection: Connection) -> None:
     metadata.create_all(connection)
 
 
+def _create_subscription_tables(connection: Connection) -> None:
+    metadata = MetaData()
+    Table(
+        "subscriptions",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("platform", String(32), nullable=False),
+        Column("channel", String(128), nullable=False),
+        Column("user_id", String(128), nullable=True),
+        Column("topic", Text, nullable=False),
+        Column("topic_key", String(200), nullable=False),
+        Column("created_at", UtcDateTime, nullable=False),
+        Index(
+            "uq_subscriptions_owner_topic",
+            "platform",
+            "channel",
+            func.coalesce(text("user_id"), ""),
+            "topic_key",
+            unique=True,
+        ),
+    )
+    subscription_fk = ForeignKey("subscriptions.id", ondelete="CASCADE")
+    Table(
+        "alert_pending",
+        metadata,
+        Column("subscription_id", Integer, subscription_fk, primary_key=True),
+        Column("story_id", String(16), primary_key=True),
+        Column("sentence", Text, nullable=False),
+        Column("score", Float, nullable=False),
+        Column("matched_at", UtcDateTime, nullable=False),
+    )
+    Table(
+        "alert_sends",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column(
+            "subscription_id",
+            Integer,
+            ForeignKey("subscriptions.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        Column("sent_at", UtcDateTime, nullable=False),
+        Column("stories", Integer, nullable=False),
+        Index("ix_alert_sends_subscription_sent", "subscription_id", "sent_at"),
+    )
+    metadata.create_all(connection)
+
+
 # Full-text search over every stored sentence; porter stemming helps English, accents are folded
 # for every language. Rows are written and deleted together with the `sentences` rows.
 SQLITE_SENTENCE_SEARCH = (
@@ -358,6 +406,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "what digests already said, per channel", _create_digest_history_tables),
     Migration(8, "articles keep their author", _add_article_authors),
     Migration(9, "digest schedules and the delivery ledger", _create_schedule_tables),
+    Migration(10, "topic subscriptions and their pending alerts", _create_subscription_tables),
 )
 
 

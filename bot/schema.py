@@ -288,3 +288,57 @@ delivery_ledger = Table(
     Column("messages", Integer, nullable=True),
     Column("note", Text, nullable=True),
 )
+
+# Topic subscriptions (bot.subscriptions): a user's in one channel, or a channel's (user_id NULL);
+# one per (platform, channel, user, normalised topic).
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(32), nullable=False),
+    Column("channel", String(128), nullable=False),
+    Column("user_id", String(128), nullable=True),
+    Column("topic", Text, nullable=False),
+    Column("topic_key", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(
+        "uq_subscriptions_owner_topic",
+        "platform",
+        "channel",
+        func.coalesce(text("user_id"), ""),
+        "topic_key",
+        unique=True,
+    ),
+)
+
+# Alerts matched but not yet posted (the outbox: it outlives a crash or the rate limit), with the
+# sentence that matched; and the alert messages posted, for the per-subscription rate limit.
+alert_pending = Table(
+    "alert_pending",
+    metadata,
+    Column(
+        "subscription_id",
+        Integer,
+        ForeignKey("subscriptions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("story_id", String(16), primary_key=True),
+    Column("sentence", Text, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("matched_at", UtcDateTime, nullable=False),
+)
+
+alert_sends = Table(
+    "alert_sends",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "subscription_id",
+        Integer,
+        ForeignKey("subscriptions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("sent_at", UtcDateTime, nullable=False),
+    Column("stories", Integer, nullable=False),
+    Index("ix_alert_sends_subscription_sent", "subscription_id", "sent_at"),
+)

@@ -1,7 +1,8 @@
 """`newsbot serve`: the chat platforms whose tokens are set, and feed polling, in one process.
 
 One `CommandRouter` answers `/news` on every platform. Feed polling runs every `poll_every`
-seconds; a source that keeps failing is reported to the channel that follows it. Contract:
+seconds; a source that keeps failing is reported to the channel that follows it, and after each
+round the articles it ingested are matched against the topic subscriptions (bot.alerts). Contract:
 a platform that cannot start (a missing or refused token) stops `serve` with its ConfigError
 sentence before anything runs; a failure inside one polling round is logged and the next round
 runs as planned. `serve` returns when `stop` is set or on SIGINT/SIGTERM, and unwinds the same
@@ -15,14 +16,16 @@ import asyncio
 import logging
 import signal
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AsyncExitStack, contextmanager, suppress
 from typing import Final
 
+from bot.alerts import AlertRunner
 from bot.app import App
 from bot.chat import Invocation, Message, Text, Title, error_message
 from bot.commands import CommandRouter
 from bot.delivery import ConsoleDeliverer, Deliveries, DeliveryError
+from bot.delivery_ledger import DeliveryLedger
 from bot.errors import NewsbotError
 from bot.feed_runtime import Feeds, open_feeds, sync_configured_sources
 from bot.platforms.discord_bot import discord_connected, discord_token
@@ -253,9 +256,11 @@ async def poll_forever(
     A failed round is logged and the next one runs as planned; only opening the feed machinery
     (the store) can fail the whole loop.
     """
+    alerts = topic_alerts(core, deliveries)
     async with open_feeds(core) as feeds:
         while not stop.is_set():
-            await poll_round(core, feeds, deliveries, every=every)
+            results = await poll_round(core, feeds, deliveries, every=every)
+            await run_alerts(alerts, results)
             with suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), every)
 
@@ -282,6 +287,35 @@ async def poll_round(
         if result.alert is not None:
             await deliver_alert(result.alert, deliveries)
     return results
+
+
+def topic_alerts(core: App, deliveries: Deliveries) -> AlertRunner:
+    """The topic alerts of `core`, posted through `deliveries` (the ledger shares the
+    scheduled digests' lease)."""
+    ledger = DeliveryLedger(core.engine, lease=core.config.schedule.lease)
+    return AlertRunner(core, deliveries.deliver, ledger, core.clock)
+
+
+async def run_alerts(alerts: AlertRunner, results: Sequence[PollResult]) -> None:
+    """Match the articles a round ingested against the subscriptions and post the alerts (and
+    those still waiting); a failure is logged and the next round tries again."""
+    article_ids = [article.id for result in results for article in result.articles]
+    try:
+        run = await alerts.run(article_ids)
+    except Exception as error:  # the store is busy: the outbox keeps the matches made so far
+        log.warning(
+            "topic alerts failed: %s; trying again after the next poll",
+            _reason(error),
+            exc_info=not isinstance(error, NewsbotError),
+        )
+        return
+    if run.sent or run.matched:
+        log.info(
+            "topic alerts: %d new matches, %d messages posted, %d stories waiting",
+            run.matched,
+            len(run.sent),
+            run.waiting,
+        )
 
 
 async def deliver_alert(alert: SourceAlert, deliveries: Deliveries) -> None:

@@ -328,14 +328,20 @@ def test_non_admins_are_refused_channel_changes(
     assert items_of(run(router, "sources list", admin=False, channel="C9")) != []
 
 
-def test_later_features_say_they_are_not_available_yet(router: CommandRouter) -> None:
-    """subscribe, unsubscribe and subscriptions: one ephemeral sentence."""
-    for text in ("subscribe EVs", "unsubscribe EVs"):
-        reply = run(router, text)
-        assert reply.ephemeral
-        assert not reply.error
-        assert "not available yet" in only_text(reply)
-    assert "not available yet" in only_text(run(router, "subscriptions"))
+def test_subscribe_subscriptions_and_unsubscribe_answer_the_caller_only(
+    router: CommandRouter,
+) -> None:
+    """A personal subscription is answered privately, listed, then stopped."""
+    reply = run(router, "subscribe electric cars", channel="C-subs")
+    assert reply.ephemeral
+    assert not reply.error
+    assert [item.title for item in items_of(run(router, "subscriptions", channel="C-subs"))] == [
+        "electric cars"
+    ]
+    stopped = run(router, "unsubscribe electric cars", channel="C-subs")
+    assert stopped.ephemeral
+    assert "no longer follow" in only_text(stopped)
+    assert items_of(run(router, "subscriptions", channel="C-subs")) == []
 
 
 def test_unknown_and_enormous_commands_get_one_sentence(router: CommandRouter) -> None:

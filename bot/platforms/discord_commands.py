@@ -35,6 +35,10 @@ def describe(name: str) -> str:
     return text[:_DESCRIPTION_LIMIT]
 
 
+def _channel_flag(for_channel: bool) -> str | None:
+    return "--channel" if for_channel else None
+
+
 def joined(*words: str | None) -> str:
     """Command text from options, leaving out the ones not given."""
     return " ".join(word.strip() for word in words if word and word.strip())
@@ -94,14 +98,22 @@ def _add_channel(news: app_commands.Group, handle: Handler) -> None:
 
 def _add_alerts(news: app_commands.Group, handle: Handler) -> None:
     @news.command(name="subscribe", description=describe("subscribe"))
-    @app_commands.describe(topic="A topic in plain words, such as Europe expansion")
-    async def subscribe(interaction: AnyInteraction, topic: str) -> None:
-        await answer(interaction, handle, "subscribe", joined(topic))
+    @app_commands.describe(
+        topic="A topic in plain words, such as Europe expansion",
+        for_channel="For everyone in this channel (channel admins)",
+    )
+    async def subscribe(interaction: AnyInteraction, topic: str, for_channel: bool = False) -> None:
+        await answer(interaction, handle, "subscribe", joined(_channel_flag(for_channel), topic))
 
     @news.command(name="unsubscribe", description=describe("unsubscribe"))
-    @app_commands.describe(topic="The topic, as you subscribed to it")
-    async def unsubscribe(interaction: AnyInteraction, topic: str) -> None:
-        await answer(interaction, handle, "unsubscribe", joined(topic))
+    @app_commands.describe(
+        topic="The topic, as you subscribed to it",
+        for_channel="The channel's subscription (channel admins)",
+    )
+    async def unsubscribe(
+        interaction: AnyInteraction, topic: str, for_channel: bool = False
+    ) -> None:
+        await answer(interaction, handle, "unsubscribe", joined(_channel_flag(for_channel), topic))
 
     @news.command(name="subscriptions", description=describe("subscriptions"))
     async def subscriptions(interaction: AnyInteraction) -> None:
