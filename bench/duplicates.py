@@ -155,14 +155,12 @@ def run(eval_dir: Path, copies: int) -> dict[str, Any]:
         "originals_folded": [
             {
                 "copy": key,
-                "into": stored.get(o.article.id if o.article else "", "?"),
+                "into": into,
                 "similarity": round(o.similarity or 0.0, 3),
-                "titles": [
-                    titles[key],
-                    titles.get(stored.get(o.article.id if o.article else "", ""), "?"),
-                ],
+                "titles": [titles[key], titles.get(into, "?")],
             }
             for key, o in folded
+            for into in [_original_key(o, stored)]
         ],
         "copies": copies,
         "recall_by_edit": {k: round(v[0] / v[1], 3) for k, v in results.items()},
@@ -203,6 +201,11 @@ def _copies(
     return results, wrong, exact_hits
 
 
+def _original_key(outcome: IngestOutcome, stored: dict[str, str]) -> str:
+    """The corpus id of the stored article an outcome was folded into ("?" when unknown)."""
+    return stored.get(outcome.article.id, "?") if outcome.article else "?"
+
+
 def _print(
     results: dict[str, list[int]],
     *,
@@ -221,7 +224,7 @@ def _print(
     print(f"\ncopies folded into a wrong article: {wrong}")
     print(f"originals folded into another original: {len(folded)} (read them):")
     for key, outcome in folded:
-        into = stored.get(outcome.article.id if outcome.article else "", "?")
+        into = _original_key(outcome, stored)
         print(f"  {outcome.similarity or 0:.2f}  {titles[key]!r} -> {titles.get(into, '?')!r}")
 
 

@@ -16,24 +16,21 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from bot.chat import Block, Context, Item, Link, Message, Text, Title
-from bot.lookup import AskResult, EntityFact, Evidence, FactConflict, FactsResult, SearchResult
+from bot.lookup import (
+    KIND_HEADINGS,
+    AskResult,
+    EntityFact,
+    Evidence,
+    FactConflict,
+    FactsResult,
+    SearchResult,
+)
 from bot.models import Digest, Story, StorySource
 from bot.polling import PollOptions, PollResult, failing
 from bot.source_store import ChannelKey, Source
 
 FACTS_PER_KIND = 8
 LINKS_PER_ITEM = 5
-KIND_HEADINGS = {
-    "person": "People",
-    "org": "Organisations",
-    "place": "Places",
-    "role": "Roles",
-    "money": "Money",
-    "quantity": "Quantities",
-    "percent": "Percentages",
-    "date": "Dates",
-    "event": "Events",
-}
 
 
 class CommandHelp(Protocol):

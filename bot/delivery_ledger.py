@@ -34,11 +34,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DatabaseError
 
-from bot.engine import writing
+from bot.engine import reading, writing
 from bot.errors import StoreError
-from bot.migrations import migrate
+from bot.migrations import open_schema
 from bot.schema import delivery_ledger
 from bot.source_store import ChannelKey
 
@@ -103,10 +102,7 @@ class DeliveryLedger:
         self._engine = engine
         self.lease = lease
         self.max_attempts = max_attempts
-        try:
-            migrate(engine)
-        except DatabaseError as error:
-            raise StoreError(f"the store cannot be opened: {_reason(error)}") from None
+        open_schema(engine)
 
     def claim(self, key: LedgerKey, now: datetime) -> Claim | None:
         """Claim `key` for posting; None when another run holds it or it is done.
@@ -166,11 +162,8 @@ class DeliveryLedger:
 
     def entry(self, key: LedgerKey) -> LedgerEntry | None:
         """The row of `key`, or None when it was never claimed."""
-        try:
-            with self._engine.connect() as connection:
-                row = connection.execute(select(delivery_ledger).where(_row(key))).first()
-        except DatabaseError as error:
-            raise StoreError(f"the store cannot read the deliveries: {_reason(error)}") from None
+        with reading(self._engine, "read the deliveries") as connection:
+            row = connection.execute(select(delivery_ledger).where(_row(key))).first()
         return _entry(key, row) if row is not None else None
 
     def _reclaimable(self, now: datetime) -> ColumnElement[bool]:
@@ -231,7 +224,3 @@ def _entry(key: LedgerKey, row: Row[tuple[object, ...]]) -> LedgerEntry:
 
 def _note(text: str) -> str:
     return text if len(text) <= MAX_NOTE_CHARS else text[: MAX_NOTE_CHARS - 1] + "…"
-
-
-def _reason(error: DatabaseError) -> str:
-    return str(error.orig).rstrip(".") if error.orig is not None else "database error"

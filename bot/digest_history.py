@@ -7,18 +7,16 @@ channel id, a webhook name, "terminal".
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, Engine, Insert, Table, and_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DatabaseError
 
-from bot.engine import write_transaction
-from bot.errors import StoreError
+from bot.engine import reading, writing
 from bot.models import Digest
 from bot.schema import digest_said_articles, digest_said_points
 
@@ -75,24 +73,16 @@ class DigestHistory:
             for s in digest.stories
             for source in s.sources
         ]
-        try:
-            with write_transaction(self._engine) as connection:
-                for table, rows in (
-                    (digest_said_points, point_rows),
-                    (digest_said_articles, article_rows),
-                ):
-                    if rows:
-                        connection.execute(_insert_ignoring_repeats(connection, table), rows)
-        except DatabaseError as error:
-            raise StoreError(f"the store cannot record the digest: {error.orig}") from None
+        with writing(self._engine, "record the digest") as connection:
+            for table, rows in (
+                (digest_said_points, point_rows),
+                (digest_said_articles, article_rows),
+            ):
+                if rows:
+                    connection.execute(_insert_ignoring_repeats(connection, table), rows)
 
-    @contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        try:
-            with self._engine.connect() as connection, connection.begin():
-                yield connection
-        except DatabaseError as error:
-            raise StoreError(f"the store cannot read earlier digests: {error.orig}") from None
+    def _reading(self) -> AbstractContextManager[Connection]:
+        return reading(self._engine, "read earlier digests")
 
 
 def _this(table: Table, channel: str, story_ids: list[str]) -> ColumnElement[bool]:

@@ -28,6 +28,20 @@ MAX_ENTITY_CHARS = 200
 NO_ANSWER = "Nothing in the stored news answers that question."
 
 
+# How each fact kind is headed when facts are listed (terminal and chat).
+KIND_HEADINGS = {
+    "person": "People",
+    "org": "Organisations",
+    "place": "Places",
+    "role": "Roles",
+    "money": "Money",
+    "quantity": "Quantities",
+    "percent": "Percentages",
+    "date": "Dates",
+    "event": "Events",
+}
+
+
 class LookupStore(SentenceSource, Protocol):
     """The store queries lookups need."""
 

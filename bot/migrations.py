@@ -32,8 +32,9 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.exc import DatabaseError
 
-from bot.engine import write_transaction
+from bot.engine import database_reason, write_transaction
 from bot.errors import StoreError
 from bot.near_duplicates import near_text
 from bot.schema import UtcDateTime, schema_migrations
@@ -429,6 +430,14 @@ def migrate(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) -> int
                 migration.apply(connection)
                 _record(connection, migration.version)
     return max(current, latest)
+
+
+def open_schema(engine: Engine) -> int:
+    """`migrate` for a store being opened: a database failure becomes one `StoreError`."""
+    try:
+        return migrate(engine)
+    except DatabaseError as error:
+        raise StoreError(f"the store cannot be opened: {database_reason(error)}") from None
 
 
 def schema_version(connection: Connection) -> int:

@@ -12,19 +12,7 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from bot.lookup import AskResult, EntityFact, Evidence, FactsResult, SearchResult
-
-KIND_HEADINGS = {
-    "person": "People",
-    "org": "Organisations",
-    "place": "Places",
-    "role": "Roles",
-    "money": "Money",
-    "quantity": "Quantities",
-    "percent": "Percentages",
-    "date": "Dates",
-    "event": "Events",
-}
+from bot.lookup import KIND_HEADINGS, AskResult, EntityFact, Evidence, FactsResult, SearchResult
 
 
 def ask_view(result: AskResult) -> RenderableType:

@@ -26,12 +26,11 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy import ColumnElement, Connection, Engine, Insert, Row, and_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DatabaseError
 
 from bot.delivery_ledger import DeliveryLedger, LedgerKey
 from bot.engine import reading, writing
 from bot.errors import InputError, StoreError
-from bot.migrations import migrate
+from bot.migrations import open_schema
 from bot.schema import digest_schedules
 from bot.source_store import ChannelKey
 
@@ -254,10 +253,7 @@ class ScheduleStore:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        try:
-            migrate(engine)
-        except DatabaseError as error:
-            raise StoreError(f"the store cannot be opened: {_reason(error)}") from None
+        open_schema(engine)
 
     def set(self, target: ChannelKey, when: DigestTime, *, set_by: str, now: datetime) -> Schedule:
         """Schedule the digest of `target` at `when` (replacing any schedule) and return it."""
@@ -351,7 +347,3 @@ def _schedule(row: Row[tuple[object, ...]]) -> Schedule:
         set_by=str(values["set_by"]),
         updated_at=cast(datetime, values["updated_at"]),
     )
-
-
-def _reason(error: DatabaseError) -> str:
-    return str(error.orig).rstrip(".") if error.orig is not None else "database error"

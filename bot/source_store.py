@@ -30,11 +30,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DatabaseError
 
 from bot.engine import reading, writing
 from bot.errors import StoreError
-from bot.migrations import migrate
+from bot.migrations import open_schema
 from bot.schema import feed_items, sources
 
 SourceKind = Literal["feed", "page"]
@@ -137,10 +136,7 @@ class SourceStore:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        try:
-            migrate(engine)
-        except DatabaseError as error:
-            raise StoreError(f"the store cannot be opened: {_reason(error)}") from None
+        open_schema(engine)
 
     def add(self, new: NewSource, now: datetime) -> tuple[Source, bool]:
         """Add a source due now; return it and True, or the existing one and False.
@@ -385,7 +381,3 @@ def _source(row: Row[tuple[object, ...]]) -> Source:
 def _chunks(values: Sequence[T]) -> Iterator[list[T]]:
     for start in range(0, len(values), _CHUNK):
         yield list(values[start : start + _CHUNK])
-
-
-def _reason(error: DatabaseError) -> str:
-    return str(error.orig).rstrip(".") if error.orig is not None else "database error"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
@@ -22,9 +22,9 @@ from sqlalchemy import (
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from bot import search_index
-from bot.engine import write_transaction
+from bot.engine import database_reason, reading, write_transaction
 from bot.errors import StoreError
-from bot.migrations import migrate, schema_version
+from bot.migrations import open_schema, schema_version
 from bot.models import (
     Article,
     ArticleCopy,
@@ -108,10 +108,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        try:
-            migrate(engine)
-        except DatabaseError as error:
-            raise StoreError(f"the store cannot be opened: {_reason(error)}") from None
+        open_schema(engine)
 
     def schema_version(self) -> int:
         """The schema version of the database."""
@@ -135,9 +132,13 @@ class Store:
         except IntegrityError as error:
             if self.get_article(article.id) is not None:
                 return False  # another writer stored the same content first
-            raise StoreError(f"the store refused {article.source}: {_reason(error)}") from None
+            raise StoreError(
+                f"the store refused {article.source}: {database_reason(error)}"
+            ) from None
         except DatabaseError as error:
-            raise StoreError(f"the store cannot save {article.source}: {_reason(error)}") from None
+            raise StoreError(
+                f"the store cannot save {article.source}: {database_reason(error)}"
+            ) from None
         return True
 
     def get_article(self, article_id: str) -> Article | None:
@@ -242,15 +243,12 @@ class Store:
         except IntegrityError:
             return  # another writer recorded the same copy first
         except DatabaseError as error:
-            raise StoreError(f"the store cannot save {copy.source}: {_reason(error)}") from None
+            raise StoreError(
+                f"the store cannot save {copy.source}: {database_reason(error)}"
+            ) from None
 
-    @contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        try:
-            with self._engine.connect() as connection, connection.begin():
-                yield connection
-        except DatabaseError as error:
-            raise StoreError(f"the store cannot be searched: {_reason(error)}") from None
+    def _reading(self) -> AbstractContextManager[Connection]:
+        return reading(self._engine, "be searched")
 
     def _select(self, where: ColumnElement[bool]) -> tuple[Article, ...]:
         order = (articles.c.ingested_at, articles.c.id)
@@ -259,12 +257,9 @@ class Store:
             .where(key_points.c.article_id.in_(select(articles.c.id).where(where)))
             .order_by(key_points.c.article_id, key_points.c.position)
         )
-        try:
-            with self._engine.connect() as connection, connection.begin():
-                rows = connection.execute(select(articles).where(where).order_by(*order)).all()
-                points = _group_points(connection.execute(point_query).all())
-        except DatabaseError as error:
-            raise StoreError(f"the store cannot be read: {_reason(error)}") from None
+        with reading(self._engine, "be read") as connection:
+            rows = connection.execute(select(articles).where(where).order_by(*order)).all()
+            points = _group_points(connection.execute(point_query).all())
         return tuple(_stored_article(row, points.get(row.id, ())) for row in rows)
 
 
@@ -319,7 +314,3 @@ def _stored_article(row: Row[tuple[object, ...]], points: tuple[StoredKeyPoint, 
         fetched_at=row.fetched_at,
         author=row.author,
     )
-
-
-def _reason(error: DatabaseError) -> str:
-    return str(error.orig).rstrip(".") if error.orig is not None else "database error"

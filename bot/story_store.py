@@ -6,16 +6,14 @@ A story's id is its first article's id; every article belongs to at most one sto
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, Engine, and_, func, insert, select, update
-from sqlalchemy.exc import DatabaseError
 
-from bot.engine import write_transaction
-from bot.errors import StoreError
+from bot.engine import reading, writing
 from bot.schema import article_vectors, facts, stories, story_articles
 from summarizer.signature import FIGURE_KINDS, NAME_KINDS
 
@@ -98,30 +96,20 @@ class StoryStore:
 
     def join(self, story_id: str | None, article_id: str, now: datetime, score: float) -> str:
         """Put the article in a story (a new one when `story_id` is None); idempotent."""
-        try:
-            with write_transaction(self._engine) as connection:
-                existing = _story_of(connection, article_id)
-                if existing is not None:
-                    return existing
-                target = story_id or article_id
-                if story_id is None:
-                    connection.execute(
-                        insert(stories).values(id=target, first_seen=now, last_seen=now)
-                    )
-                else:
-                    connection.execute(
-                        update(stories).where(stories.c.id == target).values(last_seen=now)
-                    )
+        with writing(self._engine, f"save the story of {article_id}") as connection:
+            existing = _story_of(connection, article_id)
+            if existing is not None:
+                return existing
+            target = story_id or article_id
+            if story_id is None:
+                connection.execute(insert(stories).values(id=target, first_seen=now, last_seen=now))
+            else:
                 connection.execute(
-                    insert(story_articles).values(
-                        story_id=target, article_id=article_id, similarity=score
-                    )
+                    update(stories).where(stories.c.id == target).values(last_seen=now)
                 )
-                return target
-        except DatabaseError as error:
-            raise StoreError(
-                f"the store cannot save the story of {article_id}: {error.orig}"
-            ) from None
+            row = {"story_id": target, "article_id": article_id, "similarity": score}
+            connection.execute(insert(story_articles).values(row))
+            return target
 
     def stories_since(self, since: datetime | None) -> list[StoryRow]:
         """Stories that grew at or after `since` (None: all), with their article ids."""
@@ -149,13 +137,8 @@ class StoryStore:
         with self._reading() as connection:
             return _story_of(connection, article_id)
 
-    @contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        try:
-            with self._engine.connect() as connection, connection.begin():
-                yield connection
-        except DatabaseError as error:
-            raise StoreError(f"the store cannot read stories: {error.orig}") from None
+    def _reading(self) -> AbstractContextManager[Connection]:
+        return reading(self._engine, "read stories")
 
 
 def _frequencies(

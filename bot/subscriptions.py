@@ -33,13 +33,12 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DatabaseError
 
 from bot.chat import Block, Context, Item, Link, Message, Text, Title
 from bot.chat_views import notice, source_label
 from bot.engine import reading, writing
 from bot.errors import InputError, StoreError
-from bot.migrations import migrate
+from bot.migrations import open_schema
 from bot.schema import alert_pending, alert_sends, story_articles, subscriptions
 from bot.source_store import ChannelKey
 from bot.topic_match import ArticleMatch, TopicMatches
@@ -92,10 +91,7 @@ class SubscriptionStore:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        try:
-            migrate(engine)
-        except DatabaseError as error:
-            raise StoreError(f"the store cannot be opened: {_reason(error)}") from None
+        open_schema(engine)
 
     # -- subscriptions ---------------------------------------------------------------------
 
@@ -283,10 +279,6 @@ def _subscription(row: Row[tuple[object, ...]]) -> Subscription:
         key=str(values["topic_key"]),
         created_at=values["created_at"],
     )
-
-
-def _reason(error: DatabaseError) -> str:
-    return str(error.orig).rstrip(".") if error.orig is not None else "database error"
 
 
 # -- the /news subscribe, unsubscribe and subscriptions answers -------------------------------

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
+from bot.engine import sqlite_engine
 from bot.fingerprint import normalise_whitespace
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = REPO_ROOT / "seeds"
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    """A SQLite engine on a fresh file in tmp_path (tables arrive with the first store)."""
+    engine = sqlite_engine(tmp_path / "store.db")
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture

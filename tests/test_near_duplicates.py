@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select, text
 
-from bot.engine import sqlite_engine
 from bot.ingest import IngestOptions, Ingestor
 from bot.migrations import MIGRATIONS
 from bot.models import SourceText
@@ -30,13 +28,6 @@ def syndicated(text: str) -> str:
     body = "\n\n".join(paragraphs[:-1])
     body = body.replace("Xiaomi", "XIAOMI", 1).replace(" the ", " a ", 2)
     return f"{body}\n\nThis story was first published by Example Wire. Copyright 2025."
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = sqlite_engine(tmp_path / "store.db")
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ ledger runs on real SQLite files; the race is between real processes on one file
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -25,13 +24,6 @@ AMSTERDAM = "Europe/Amsterdam"
 CHANNEL = ChannelKey("slack", "C1")
 T0 = datetime(2025, 11, 21, 12, 0, tzinfo=UTC)  # a Friday
 LEASE = timedelta(minutes=10)
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = sqlite_engine(tmp_path / "store.db")
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

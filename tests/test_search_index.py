@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bot.engine import sqlite_engine
 from bot.errors import StoreError
 from bot.fingerprint import fingerprint
 from bot.models import Article, ArticleIndex, IndexedSentence, StoredKeyPoint
@@ -73,13 +70,6 @@ DUTCH_FACTS = (
     fact("org", "Xiaomi", "Xiaomi", DUTCH[0], 0, entity="Xiaomi"),
     fact("place", "München", "Munich", DUTCH[0], 0, entity="Munich"),
 )
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = sqlite_engine(tmp_path / "store.db")
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

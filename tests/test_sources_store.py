@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, insert, inspect
@@ -13,7 +11,6 @@ from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.exc import IntegrityError
 
 from bot.config_feeds import SourceEntry
-from bot.engine import sqlite_engine
 from bot.feed_runtime import sync_configured_sources
 from bot.schema import sources
 from bot.source_store import (
@@ -28,13 +25,6 @@ from bot.store import Store
 from tests.feed_samples import T0
 
 LEASE = timedelta(minutes=15)
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = sqlite_engine(tmp_path / "store.db")
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

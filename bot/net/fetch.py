@@ -298,10 +298,10 @@ class SafeFetcher:
                 return _redirect_target(response, current)
             if status == 304 and headers:
                 return _not_modified(url, response, headers)
-            asked = retry_after(response.headers.get("retry-after"), datetime.now(UTC))
-            if status >= 500:
-                raise _ServerError(status, response.reason_phrase, asked)
             if not 200 <= status < 300:
+                asked = retry_after(response.headers.get("retry-after"), datetime.now(UTC))
+                if status >= 500:
+                    raise _ServerError(status, response.reason_phrase, asked)
                 raise _status_error(host, status, response.reason_phrase, asked)
             content_type = _media_type(response.headers.get("content-type"))
             if content_type.startswith(_BINARY_PREFIXES):
