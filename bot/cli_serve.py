@@ -54,7 +54,7 @@ def serve_command(
         ),
     ] = False,
 ) -> None:
-    """Run the bot: /news on Slack and Discord, and feed polling, until stopped.
+    """Run the bot: /news on Slack and Discord, digests, alerts and feed polling.
 
     \b
     What runs depends on the environment variables that are set:
@@ -67,9 +67,10 @@ def serve_command(
       none of them                           feed polling only (the first log
                                              line says so)
 
-    Feed polling always runs: sources that are due are polled every
-    --poll-every seconds, and a source that keeps failing is reported to the
-    channel that follows it. Logs go to stderr, one line per event (start,
+    Feed polling always runs, on the same scheduler as the digests: sources
+    that are due are polled every --poll-every seconds, a source that keeps
+    failing is reported to the channel that follows it, and new stories are
+    matched against the topic subscriptions. Logs go to stderr, one line per event (start,
     platform connected, poll summary, alert delivered, errors). A missing or
     refused token stops it at once with one sentence. Ctrl-C or SIGTERM stops
     it cleanly: commands are refused, the current poll finishes, connections

@@ -71,6 +71,14 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class AlertsConfig:
+    """Topic alert limits per subscription: [alerts]."""
+
+    per_hour: int = 6  # alert messages per subscription per hour; more matches wait
+    per_message: int = 10  # stories in one alert message; the rest come in the next one
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole configuration; `path` is the file it came from, if any."""
 
@@ -82,6 +90,7 @@ class Config:
     fetch: FetchConfig = field(default_factory=FetchConfig)
     sources: tuple[SourceEntry, ...] = ()
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
     slack: SlackConfig = field(default_factory=SlackConfig)
     webhooks: tuple[WebhookEntry, ...] = ()
     path: Path | None = None
@@ -139,6 +148,7 @@ SCHEMA: dict[str, dict[str, Parser]] = {
         "max_mb": _positive_number,
     },
     "schedule": {"grace": duration, "lease": duration, "sweep": duration},
+    "alerts": {"per_hour": _integer(1, 60), "per_message": _integer(1, 20)},
     "slack": {"mode": slack_mode, "port": _integer(1, 65535), "admins": slack_users},
 }
 # Arrays of tables, read by their own parser: [[sources]], [[webhooks]].
@@ -171,6 +181,7 @@ def load_config(path: Path | None, environ: Mapping[str, str]) -> Config:
         fetch=FetchConfig(**values["fetch"]),
         sources=_sources(where, tables),
         schedule=ScheduleConfig(**values["schedule"]),
+        alerts=AlertsConfig(**values["alerts"]),
         slack=SlackConfig(**values["slack"]),
         webhooks=_webhooks(where, tables),
         path=path,

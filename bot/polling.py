@@ -13,6 +13,7 @@ growing delay; the poll that makes it reach `failure_threshold` failures in a ro
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -53,10 +54,25 @@ class PollOptions:
     backoff_cap: timedelta = timedelta(hours=24)
     concurrency: int = 20  # sources polled at once
     lease: timedelta = timedelta(minutes=15)  # how long a claimed source stays claimed
+    spread: float = 0.1  # each source's interval is longer by its own share of this, 0 to 1
 
     def __post_init__(self) -> None:
         if self.concurrency < 1 or self.failure_threshold < 1 or self.keep_newest < 0:
             raise ValueError("PollOptions: concurrency and failure_threshold must be >= 1.")
+        if not 0 <= self.spread <= 1:
+            raise ValueError("PollOptions: spread must be from 0 to 1.")
+
+
+def spread_interval(source_id: int, interval: timedelta, spread: float) -> timedelta:
+    """`interval` lengthened by a fixed share of `spread` that depends on the source alone.
+
+    Sources added together are all due at once the first time; with each its own interval
+    (up to `spread` longer, whole seconds) their polls drift apart instead of arriving in one
+    burst every round, and a source keeps a steady rhythm.
+    """
+    digest = hashlib.blake2b(str(source_id).encode(), digest_size=8).digest()
+    share = int.from_bytes(digest) / 2**64
+    return interval + timedelta(seconds=round(interval.total_seconds() * spread * share))
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +289,7 @@ class Poller:
         record = PollRecord(
             source_id=source.id,
             polled_at=now,
-            next_poll_at=now + (source.interval or self.options.interval),
+            next_poll_at=now + self._interval(source),
             succeeded=True,
             consecutive_failures=0,
             etag=page.etag,
@@ -290,6 +306,10 @@ class Poller:
             marked_seen=marked,
             too_old=too_old,
         )
+
+    def _interval(self, source: Source) -> timedelta:
+        interval = source.interval or self.options.interval
+        return spread_interval(source.id, interval, self.options.spread)
 
     async def _failure(
         self, source: Source, now: datetime, reason: str, asked: timedelta | None = None

@@ -299,6 +299,7 @@ class DigestScheduler:
     ) -> str:
         """Run `job` every `every`, first after a random part of the jitter, each run delayed by
         up to `jitter` (default a tenth of `every`, at most a minute), so polls spread out.
+        A tick that comes while the previous run still goes is skipped (logged at debug level).
 
         Returns the job's id. May be called before `start`.
         """
@@ -309,9 +310,10 @@ class DigestScheduler:
         self._scheduler.add_job(
             run_polling_job,
             IntervalTrigger(seconds=every.total_seconds(), jitter=seconds or None, timezone=UTC),
-            args=[job],
+            args=[job, asyncio.Lock(), name],
             id=job_id,
             name=name,
+            max_instances=2,  # the second only finds the lock taken, so APScheduler stays quiet
             next_run_time=datetime.now(UTC) + timedelta(seconds=random.uniform(0, seconds)),
         )
         return job_id
@@ -376,6 +378,12 @@ async def run_digest_job(digests: ScheduledDigests, target: ChannelKey) -> None:
     except NewsbotError as error:
         logger.error("the digest of %s could not run: %s", _name(target), error)
         return
+    except asyncio.CancelledError:  # shutdown: the claim stays and is retried after its lease
+        logger.warning(
+            "the digest of %s was cut off by the shutdown; it is retried after the lease",
+            _name(target),
+        )
+        return
     logger.debug("digest job of %s: %s", _name(target), run.outcome)
 
 
@@ -387,9 +395,19 @@ async def run_sweep(scheduler: DigestScheduler) -> None:
         logger.error("the digest sweep could not run: %s", error)
 
 
-async def run_polling_job(job: Callable[[], Awaitable[None]]) -> None:
-    """Await a polling job (a plain callable returning an awaitable runs on the loop too)."""
-    await job()
+async def run_polling_job(
+    job: Callable[[], Awaitable[None]], running: asyncio.Lock, name: str
+) -> None:
+    """Await a polling job unless its previous run still goes; a shutdown that cancels it
+    ends it quietly (the job itself decides what a cancelled run leaves behind)."""
+    if running.locked():
+        logger.debug("%s: the previous run is still going; skipping this tick", name)
+        return
+    async with running:
+        try:
+            await job()
+        except asyncio.CancelledError:
+            logger.info("%s: stopped by the shutdown", name)
 
 
 def log_missed_job(event: Any) -> None:

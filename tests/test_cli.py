@@ -332,6 +332,8 @@ def test_the_example_config_is_valid_and_holds_the_defaults() -> None:
     assert loaded.summarizer == defaults.summarizer
     assert loaded.ingest == defaults.ingest
     assert loaded.digest == defaults.digest
+    assert loaded.schedule == defaults.schedule
+    assert loaded.alerts == defaults.alerts
     assert loaded.store.url == "/home/x/.local/share/newsbot/newsbot.db"
 
 
@@ -345,6 +347,7 @@ def test_the_example_config_is_valid_and_holds_the_defaults() -> None:
         ('[digest]\nsince = "fortnight"\n', "[digest] since is not a period"),
         ("[digest]\nsince = 24\n", "[digest] since must be a string"),
         ("[chat]\nx = 1\n", "unknown section [chat]"),
+        ("[alerts]\nper_hour = 0\n", "[alerts] per_hour must be a whole number from 1 to 60"),
         ('store = "x"\n', "store must be a table"),
         ("[store\n", "is not valid TOML"),
     ],

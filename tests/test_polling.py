@@ -18,7 +18,15 @@ from bot.engine import sqlite_engine
 from bot.feed_ingest import ArticleSink
 from bot.ingest import IngestOptions, Ingestor
 from bot.net import AddressPolicy, FetchOptions, SafeFetcher
-from bot.polling import AddResult, Poller, PollOptions, PollResult, backoff_delay, failing
+from bot.polling import (
+    AddResult,
+    Poller,
+    PollOptions,
+    PollResult,
+    backoff_delay,
+    failing,
+    spread_interval,
+)
 from bot.serial_worker import SerialWorker
 from bot.source_store import ChannelKey, NewSource, Source, SourceStore
 from bot.store import Store
@@ -188,7 +196,10 @@ def test_conditional_get_costs_one_request_and_ingests_nothing(rig: Rig) -> None
     assert (sent["if-none-match"], sent["if-modified-since"]) == ('"v1"', stamp)
     assert result.outcomes == ()
     assert rig.articles() == 0
-    assert result.source.next_poll_at == T0 + PollOptions().interval
+    options = PollOptions()
+    assert result.source.next_poll_at == T0 + spread_interval(
+        source.id, options.interval, options.spread
+    )
 
 
 def test_changed_guids_dates_and_tracking_do_not_make_old_items_new(rig: Rig) -> None:
@@ -245,7 +256,8 @@ def test_backoff_grows_then_resets_on_success(rig: Rig) -> None:
     healed = rig.poll(source)
     assert healed.status == "ok"
     assert (healed.source.consecutive_failures, healed.source.last_error) == (0, None)
-    assert healed.source.next_poll_at == rig.clock.now + timedelta(minutes=30)
+    interval = spread_interval(source.id, timedelta(minutes=30), PollOptions().spread)
+    assert healed.source.next_poll_at == rig.clock.now + interval
 
 
 def test_backoff_is_capped_at_a_day() -> None:
@@ -449,3 +461,18 @@ def test_a_503_asking_for_a_short_pause_is_retried_within_the_fetch(rig: Rig) ->
     result = rig.poll(source)
     assert result.status == "ok"
     assert len(result.articles) == 1
+
+
+def test_sources_polled_together_drift_apart_by_their_own_spread() -> None:
+    """Each source's interval is up to `spread` longer, by a share fixed per source: fifty
+    sources get many different intervals within [interval, interval * 1.1]; spread 0 keeps the
+    interval exact."""
+    interval = timedelta(minutes=30)
+    intervals = [spread_interval(source_id, interval, 0.1) for source_id in range(1, 51)]
+    assert all(interval <= each <= interval * 1.1 for each in intervals)
+    assert len(set(intervals)) >= 40
+    assert max(intervals) - min(intervals) >= timedelta(minutes=2)
+    assert intervals == [spread_interval(source_id, interval, 0.1) for source_id in range(1, 51)]
+    assert spread_interval(7, interval, 0.0) == interval
+    with pytest.raises(ValueError, match="spread"):
+        PollOptions(spread=1.5)

@@ -530,6 +530,45 @@ def test_a_job_the_scheduler_could_not_run_in_time_is_logged_as_missed(
     assert any("was missed by more than the grace time" in r.getMessage() for r in caplog.records)
 
 
+def test_a_slow_polling_job_never_overlaps_itself_and_stops_quietly(
+    core: App, chat: RecordingChat, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A poll slower than its interval: ticks that come meanwhile are skipped, so at most one
+    runs at a time; a shutdown mid-poll cancels it with one info line and no error logged."""
+    running: list[int] = []
+    most: list[int] = [0]
+    started: list[int] = []
+
+    async def poll() -> None:
+        running.append(1)
+        started.append(1)
+        most[0] = max(most[0], len(running))
+        try:
+            await asyncio.sleep(0.25)
+        finally:
+            running.pop()
+
+    async def scenario() -> None:
+        scheduler = DigestScheduler(core, chat)
+        await scheduler.start()
+        scheduler.add_polling(poll, timedelta(seconds=0.05), jitter=timedelta(0))
+        await _until(lambda: len(started) >= 2)
+        await _until(lambda: bool(running))
+        await scheduler.shutdown()
+        await asyncio.sleep(0.05)
+
+    with caplog.at_level(logging.DEBUG):
+        asyncio.run(scenario())
+    assert most[0] == 1
+    assert running == []
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(
+        m == "feed polling: the previous run is still going; skipping this tick" for m in messages
+    )
+    assert "feed polling: stopped by the shutdown" in messages
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
 async def _until(condition: Callable[[], bool], timeout: float = 2.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():

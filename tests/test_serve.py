@@ -170,8 +170,9 @@ def logged(caplog: pytest.LogCaptureFixture, start: str) -> bool:
 
 
 def serve_log(caplog: pytest.LogCaptureFixture) -> list[str]:
-    """The messages `bot.serve` logged, in order."""
-    return [record.getMessage() for record in caplog.records if record.name == "bot.serve"]
+    """The messages `bot.serve` and its polling logged, in order."""
+    names = ("bot.serve", "bot.serve_polling")
+    return [record.getMessage() for record in caplog.records if record.name in names]
 
 
 def slack_alerts(slack: SlackFake, channel: str) -> list[dict[str, Any]]:

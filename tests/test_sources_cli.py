@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from bot.config import load_config
 from bot.config_feeds import FeedsConfig, FetchConfig
 from bot.errors import ConfigError
+from bot.polling import spread_interval
 from tests.conftest import Cli
 from tests.feed_samples import BILLION_LAUGHS, feed_route, items, page_route, rss20
 from tests.loopback_http import LoopbackServer, Route
@@ -66,7 +68,9 @@ def test_sources_add_list_remove(cli: Cli, server: LoopbackServer, config: Path)
         None,
     )
     text = cli("--config", str(config), "sources", "list")
-    assert f"ok        {url}  feed · Loop · next poll in 30 min" in text.stdout
+    # 30 minutes, stretched by this source's own share of the spread (bot.polling).
+    minutes = round(spread_interval(entry["id"], timedelta(minutes=30), 0.1).total_seconds() / 60)
+    assert f"ok        {url}  feed · Loop · next poll in {minutes} min" in text.stdout
     removed = cli("--config", str(config), "sources", "remove", url)
     assert removed.stdout.strip() == f"removed {url}"
     assert "No sources yet" in cli("--config", str(config), "sources", "list").stdout
