@@ -169,7 +169,7 @@ class ScheduledDigests:
         await self._record(claim, messages, None)
         await self._remember(history, digest)
         logger.info(
-            "posted the digest of %s for %s (%d messages)", _name(target), slot.period, messages
+            "posted the digest of %s for %s (%s)", _name(target), slot.period, _count(messages)
         )
         return DigestRun(target, "posted", slot, messages)
 
@@ -431,3 +431,7 @@ def _name(target: ChannelKey) -> str:
 def _hours(delta: timedelta) -> str:
     minutes = round(delta.total_seconds() / 60)
     return f"{minutes // 60}h{minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
+
+
+def _count(messages: int) -> str:
+    return "1 message" if messages == 1 else f"{messages} messages"

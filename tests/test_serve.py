@@ -32,10 +32,12 @@ from bot.chat import Invocation, Item, Message, Text, Title
 from bot.config import load_config
 from bot.config_feeds import FeedsConfig, FetchConfig
 from bot.delivery import ConsoleDeliverer, Deliveries, DeliveryError
+from bot.delivery_ledger import DeliveryLedger, LedgerKey
 from bot.discovery import discover
 from bot.errors import ConfigError
 from bot.platforms.slack_client import slack_web_client
 from bot.platforms.slack_deliver import SlackDeliverer
+from bot.schedules import DigestTime, ScheduleStore
 from bot.serve import STOPPING, CommandGate, running_platforms, serve, start_line
 from bot.source_store import ChannelKey, NewSource, SourceStore
 from tests.conftest import SEEDS_DIR
@@ -382,6 +384,50 @@ def test_cancelling_serve_still_finishes_the_poll_and_closes(
         "newsbot serve: stopping (finishing the current poll)",
         "newsbot serve: stopped",
     ]
+
+
+def test_serve_posts_an_owed_digest_once_across_a_restart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A console channel's digest fell due half an hour ago (the schedule was set two days
+    earlier): serve posts it at start-up, on the real clock, next to feed polling; a second
+    serve on the same store posts nothing more, and the ledger row says posted."""
+    caplog.set_level(logging.INFO, logger="bot")
+    config = load_config(None, {"HOME": str(tmp_path)})
+    target = ChannelKey("console", "morning")
+    with open_app(config, store_url=f"sqlite:///{tmp_path / 'news.db'}") as app:
+        for item in discover([str(SEEDS_DIR)]).items:
+            assert app.ingestor.ingest(item).error is None
+        now = app.clock()
+        due = (now - timedelta(minutes=30)).astimezone(UTC)
+        when = DigestTime(due.hour, due.minute, "UTC")
+        ScheduleStore(app.engine).set(target, when, set_by="U1", now=now - timedelta(days=2))
+
+        def started() -> int:
+            return sum("scheduled digests running" in r.getMessage() for r in caplog.records)
+
+        async def one_serve() -> None:
+            # Start-up returns once the owed digests are out; the first loads the embedder.
+            before = started()
+            stop = asyncio.Event()
+            task = asyncio.create_task(serve(app, {}, poll_every=POLL_EVERY, stop=stop))
+            deadline = time.monotonic() + 120
+            while started() == before:
+                assert not task.done() and time.monotonic() < deadline
+                await asyncio.sleep(0.05)
+            await stop_within(stop, task, 3)
+
+        asyncio.run(one_serve())
+        first = capsys.readouterr().out
+        asyncio.run(one_serve())
+        second = capsys.readouterr().out
+        slot = when.latest(app.clock())
+        entry = DeliveryLedger(app.engine).entry(LedgerKey.digest(target, slot.period))
+    assert first.count("to morning:") == 1
+    assert "Xiaomi" in first
+    assert "to morning:" not in second
+    assert entry is not None
+    assert (entry.state, entry.messages) == ("posted", 1)
 
 
 # -- pieces ------------------------------------------------------------------------------------
