@@ -413,7 +413,8 @@ def test_serve_posts_an_owed_digest_once_across_a_restart(
             task = asyncio.create_task(serve(app, {}, poll_every=POLL_EVERY, stop=stop))
             deadline = time.monotonic() + 120
             while started() == before:
-                assert not task.done() and time.monotonic() < deadline
+                assert not task.done()
+                assert time.monotonic() < deadline
                 await asyncio.sleep(0.05)
             await stop_within(stop, task, 3)
 
