@@ -114,7 +114,7 @@ class DeliveryLedger:
         with self._writing("claim a delivery") as connection:
             row = {**_columns(key), "state": "claimed", "token": token, "claimed_at": now}
             inserted = connection.execute(_insert_new(connection).values(**row, attempts=1))
-            if inserted.rowcount == 1:
+            if inserted.first() is not None:
                 return Claim(key, token, 1)
             taken = connection.execute(
                 update(delivery_ledger)
@@ -151,7 +151,7 @@ class DeliveryLedger:
             inserted = connection.execute(
                 _insert_new(connection).values(**row, attempts=0, note=_note(note))
             )
-            if inserted.rowcount == 1:
+            if inserted.first() is not None:
                 return True
             changed = connection.execute(
                 update(delivery_ledger)
@@ -200,12 +200,22 @@ def _row(key: LedgerKey) -> ColumnElement[bool]:
 
 
 def _insert_new(connection: Connection) -> Insert:
-    """INSERT ... ON CONFLICT DO NOTHING: the primary key decides who claimed first."""
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING: the primary key decides who claimed first,
+    and a row comes back only to the one that inserted (rowcount is not reliable for this on
+    every driver)."""
     name = connection.dialect.name
     if name == "postgresql":
-        return postgresql.insert(delivery_ledger).on_conflict_do_nothing()
+        return (
+            postgresql.insert(delivery_ledger)
+            .on_conflict_do_nothing()
+            .returning(delivery_ledger.c.kind)
+        )
     if name == "sqlite":
-        return sqlite.insert(delivery_ledger).on_conflict_do_nothing()
+        return (
+            sqlite.insert(delivery_ledger)
+            .on_conflict_do_nothing()
+            .returning(delivery_ledger.c.kind)
+        )
     raise StoreError(f"the {name} database is not supported; use SQLite or PostgreSQL")
 
 

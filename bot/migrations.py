@@ -141,6 +141,9 @@ def _create_lookup_tables(connection: Connection) -> None:
     metadata.create_all(connection, tables=new_tables)
     if connection.dialect.name == "sqlite":
         connection.execute(text(SQLITE_SENTENCE_SEARCH))
+    else:
+        for statement in POSTGRES_SENTENCE_SEARCH:
+            connection.execute(text(statement))
 
 
 def _create_source_tables(connection: Connection) -> None:
@@ -394,6 +397,15 @@ SQLITE_SENTENCE_SEARCH = (
     "CREATE VIRTUAL TABLE sentence_search USING fts5("
     "text, article_id UNINDEXED, position UNINDEXED, "
     "tokenize = 'porter unicode61 remove_diacritics 2')"
+)
+
+
+# The same on PostgreSQL: a generated tsvector column ('simple': no stemming, so any language
+# works; queries use prefixes instead) with a GIN index; it follows the sentences by itself.
+POSTGRES_SENTENCE_SEARCH = (
+    "ALTER TABLE sentences ADD COLUMN search tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED",
+    "CREATE INDEX ix_sentences_search ON sentences USING GIN (search)",
 )
 
 

@@ -7,12 +7,14 @@ English one (both canonically "Munich") are one entity.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, func, insert, or_, select, text, tuple_
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.models import ArticleIndex, FactRecord, SentenceHit
@@ -20,8 +22,10 @@ from bot.schema import article_vectors, entities, facts, near_duplicate_keys, se
 from summarizer import Fact
 
 MAX_MATCH_TERMS = 32
+POSTGRES_CANDIDATES = 200  # matching sentences re-scored per PostgreSQL search
 ENTITY_KINDS = frozenset({"person", "org", "place"})
 _KEY_DROP = re.compile(r"[^\w&+]+")
+_TSQUERY_DROP = re.compile(r"[\W_]+")
 
 
 def entity_key(name: str) -> str:
@@ -69,7 +73,10 @@ def match_expression(terms: Iterable[str]) -> str:
 
 
 def match_sentences(connection: Connection, terms: Sequence[str], limit: int) -> list[SentenceHit]:
-    """The sentences matching any of `terms`, best first (BM25; higher score is better)."""
+    """The sentences matching any of `terms`, best first (higher score is better): BM25 over
+    FTS5 on SQLite, `ts_rank_cd` over the sentences' tsvector on PostgreSQL."""
+    if connection.dialect.name == "postgresql":
+        return _postgres_match(connection, terms, limit)
     expression = match_expression(terms)
     if not expression:
         return []
@@ -79,6 +86,64 @@ def match_sentences(connection: Connection, terms: Sequence[str], limit: int) ->
     )
     rows = connection.execute(query, {"expression": expression, "limit": limit}).all()
     return [SentenceHit(r.article_id, int(r.position), r.text, -float(r.rank)) for r in rows]
+
+
+def tsquery_expression(terms: Iterable[str]) -> str:
+    """A `to_tsquery('simple', ...)` text matching any of `terms` (see `_tsquery_terms`), the
+    words of one term joined by <-> (a phrase), the terms by |."""
+    return " | ".join(" <-> ".join(words) for words in _tsquery_terms(terms))
+
+
+def _tsquery_terms(terms: Iterable[str]) -> list[tuple[str, ...]]:
+    """Each term as tsquery words: reduced to letters and digits (so nothing in it is syntax),
+    words of five letters or more as prefixes ("invest:*" also finds "investment", standing in
+    for FTS5's stemming); duplicates dropped, at most MAX_MATCH_TERMS."""
+    found: dict[tuple[str, ...], None] = {}
+    for term in terms:
+        words = _TSQUERY_DROP.sub(" ", term.casefold()).split()
+        if words and len(found) < MAX_MATCH_TERMS:
+            found[tuple(f"{w}:*" if len(w) >= 5 else w for w in words)] = None
+    return list(found)
+
+
+def _postgres_match(connection: Connection, terms: Sequence[str], limit: int) -> list[SentenceHit]:
+    """Up to POSTGRES_CANDIDATES sentences matching any term (most terms first), re-scored the
+    way BM25 weighs terms: each term found adds log(1 + candidates / sentences with it), so a
+    rare name outweighs a common word, which `ts_rank_cd` alone does not do."""
+    phrases = _tsquery_terms(terms)
+    if not phrases:
+        return []
+    query = text(
+        "SELECT article_id, position, text, ts_rank_cd(search, query) AS rank "
+        "FROM sentences, to_tsquery('simple', :expression) AS query "
+        "WHERE search @@ query ORDER BY rank DESC, article_id, position LIMIT :candidates"
+    )
+    expression = " | ".join(" <-> ".join(words) for words in phrases)
+    cap = max(POSTGRES_CANDIDATES, limit)
+    rows = connection.execute(query, {"expression": expression, "candidates": cap}).all()
+    found = [{i for i, words in enumerate(phrases) if _has_phrase(r.text, words)} for r in rows]
+    counts = [sum(i in hits for hits in found) for i in range(len(phrases))]
+    weight = [math.log(1 + len(rows) / count) if count else 0.0 for count in counts]
+    scored = [
+        SentenceHit(r.article_id, int(r.position), r.text, sum(weight[i] for i in hits))
+        for r, hits in zip(rows, found, strict=True)
+    ]
+    scored.sort(key=lambda hit: (-hit.score, hit.article_id, hit.position))
+    return scored[:limit]
+
+
+def _has_phrase(sentence: str, words: tuple[str, ...]) -> bool:
+    """Whether `sentence` holds the tsquery words in a row (a ":*" word as a prefix)."""
+    tokens = _TSQUERY_DROP.sub(" ", sentence.casefold()).split()
+    span = len(words)
+    return any(
+        all(_word_matches(tokens[start + k], words[k]) for k in range(span))
+        for start in range(len(tokens) - span + 1)
+    )
+
+
+def _word_matches(token: str, word: str) -> bool:
+    return token.startswith(word[:-2]) if word.endswith(":*") else token == word
 
 
 def article_sentences(connection: Connection, article_ids: Sequence[str]) -> list[SentenceHit]:
@@ -214,6 +279,9 @@ def _entity_id(connection: Connection, kind: str, name: str) -> int | None:
     if connection.dialect.name == "sqlite":
         statement = sqlite_insert(entities).values(kind=kind, key=key, name=name)
         connection.execute(statement.on_conflict_do_nothing(index_elements=["kind", "key"]))
+    else:
+        upsert = postgresql_insert(entities).values(kind=kind, key=key, name=name)
+        connection.execute(upsert.on_conflict_do_nothing(index_elements=["kind", "key"]))
     found = select(entities.c.id).where(and_(entities.c.kind == kind, entities.c.key == key))
     entity_id: int = connection.execute(found).scalar_one()
     return entity_id

@@ -202,7 +202,7 @@ class SourceStore:
         them until this poll records its result or the lease runs out (the poller died).
         """
         query = due_query(now, limit=limit, every=every)
-        with self._writing("claim sources to poll") as connection:
+        with writing(self._engine, "claim sources to poll", row_locks_only=True) as connection:
             ids: list[int] = list(connection.execute(query).scalars())
             rows: list[Row[tuple[object, ...]]] = []
             for chunk in _chunks(ids):

@@ -108,11 +108,13 @@ class SubscriptionStore:
             "created_at": now,
         }
         with self._writing("save the subscription") as connection:
-            added = connection.execute(_insert_new(connection, subscriptions).values(**row))
+            added = connection.execute(
+                _insert_new(connection, subscriptions).values(**row).returning(subscriptions.c.id)
+            ).first()
             found = connection.execute(
                 select(subscriptions).where(_owned(target, user_id, topic))
             ).one()
-        return _subscription(found), added.rowcount == 1
+        return _subscription(found), added is not None
 
     def remove(self, target: ChannelKey, user_id: str | None, topic: str) -> bool:
         """Unsubscribe, dropping its pending alerts; False when there was no such subscription."""
@@ -168,9 +170,9 @@ class SubscriptionStore:
             kept = [row for row in rows if row["subscription_id"] in live]
             added = 0
             for row in kept:
-                added += connection.execute(
-                    _insert_new(connection, alert_pending).values(**row)
-                ).rowcount
+                statement = _insert_new(connection, alert_pending).values(**row)
+                key = alert_pending.c.subscription_id
+                added += connection.execute(statement.returning(key)).first() is not None
         return added
 
     def pending(self) -> dict[int, list[PendingAlert]]:

@@ -14,17 +14,75 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
-from bot.engine import sqlite_engine
+from bot.engine import open_engine
 from bot.fingerprint import normalise_whitespace
+from tests.pg_server import (
+    PostgresServer,
+    PostgresUnavailable,
+    drop_schema,
+    find_bin_dir,
+    fresh_schema,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = REPO_ROOT / "seeds"
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the session, started on loopback at first use."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        pytest.skip(
+            "PostgreSQL server binaries (initdb) not found: install Debian's postgresql "
+            "package (.ci/run does) to run the PostgreSQL half of the store tests"
+        )
+    server = PostgresServer(bin_dir)
+    try:
+        server.start()
+    except PostgresUnavailable as error:
+        server.stop()
+        pytest.skip(f"PostgreSQL could not be started here: {error}")
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    """A SQLite engine on a fresh file in tmp_path (tables arrive with the first store)."""
-    engine = sqlite_engine(tmp_path / "store.db")
+def postgres_url(postgres: PostgresServer) -> Iterator[str]:
+    """A store URL on the session's PostgreSQL server, in a schema of this test's own."""
+    name, url = fresh_schema(postgres.url)
+    yield url
+    drop_schema(postgres.url, name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh store URL: a SQLite file in tmp_path, then a PostgreSQL schema (the same tests
+    run on both databases)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_store_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """`store_url` shared by a whole module (for stores that are costly to fill)."""
+    if request.param == "sqlite":
+        yield str(tmp_path_factory.mktemp("store") / "store.db")
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    name, url = fresh_schema(server.url)
+    yield url
+    drop_schema(server.url, name)
+
+
+@pytest.fixture
+def engine(store_url: str) -> Iterator[Engine]:
+    """An engine on a fresh store, SQLite and PostgreSQL (tables arrive with the first store)."""
+    engine = open_engine(store_url)
     yield engine
     engine.dispose()
 

@@ -75,8 +75,11 @@ def clock() -> MovableClock:
 
 
 @pytest.fixture(scope="module")
-def core(tmp_path_factory: pytest.TempPathFactory, clock: MovableClock) -> Iterator[App]:
-    """The five seeds, ingested once for the module; feeds may come from 127.0.0.1."""
+def core(
+    tmp_path_factory: pytest.TempPathFactory, clock: MovableClock, module_store_url: str
+) -> Iterator[App]:
+    """The five seeds, ingested once for the module, on SQLite and on PostgreSQL; feeds may come
+    from 127.0.0.1."""
     home: Path = tmp_path_factory.mktemp("alerts")
     config_file = home / "newsbot.toml"
     config_file.write_text(
@@ -84,7 +87,7 @@ def core(tmp_path_factory: pytest.TempPathFactory, clock: MovableClock) -> Itera
         '[feeds]\nmax_item_age = "off"\nkeep_newest = 5\n'
     )
     config = load_config(config_file, {"HOME": str(home)})
-    with open_app(config, clock=clock, store_url=str(home / "news.db")) as app:
+    with open_app(config, clock=clock, store_url=module_store_url) as app:
         for path in sorted(SEEDS_DIR.glob("*.txt")):
             source = SourceText(path.name, path.read_text(encoding="utf-8"))
             assert app.ingestor.ingest_source(source).status == "new"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from bot.config import Config, load_config
 from bot.engine import open_engine
 from bot.errors import ConfigError, StoreError
 from bot.store import Store
-from tests.conftest import Cli, assert_sentences_of, flat, newsbot_executable
+from tests.conftest import SEEDS_DIR, Cli, assert_sentences_of, flat, newsbot_executable
+from tests.loopback_http import unused_port
 
 SUMMARY_KEYS = {"id", "title", "language", "key_points", "facts"}
 FACT_KEYS = {"kind", "text", "value", "sentence"}
@@ -272,13 +274,29 @@ def test_digest_rejects_a_bad_period(cli: Cli) -> None:
 # store and config choices ------------------------------------------------------------------------
 
 
-def test_postgresql_is_refused_clearly_without_the_secret(cli: Cli) -> None:
-    """A postgresql:// store gives one sentence that does not echo the password."""
-    result = cli("--db", "postgresql://bot:s3cret@db/news", "digest", db=False)
+def test_an_unreachable_postgresql_store_is_one_line_without_the_secret(cli: Cli) -> None:
+    """A postgresql:// store nobody answers gives one sentence that does not echo the password."""
+    url = f"postgresql://bot:s3cret@127.0.0.1:{unused_port()}/news"
+    result = cli("--db", url, "digest", db=False)
     assert result.exit_code == 1
     line = one_error_line(result.stderr)
-    assert "PostgreSQL support arrives later" in line
+    assert line.startswith("error: the store cannot be opened: ")
     assert "s3cret" not in result.stderr + result.stdout
+
+
+def test_ingest_digest_and_ask_on_postgresql(cli: Cli, postgres_url: str) -> None:
+    """The seeds go into a PostgreSQL store through the command line; a second ingest adds
+    nothing; the digest groups them into stories and `ask` answers from PostgreSQL's index."""
+    on_postgres = replace(cli, db=postgres_url)  # type: ignore[arg-type]
+    first = on_postgres.json("ingest", str(SEEDS_DIR))
+    assert [item["status"] for item in first].count("new") == 5
+    again = on_postgres.json("ingest", str(SEEDS_DIR))
+    assert {item["status"] for item in again} == {"unchanged"}
+    digest = on_postgres.json("digest", "--since", "7d")
+    assert len(digest["stories"]) == 3
+    answer = on_postgres("ask", "Who leads Xiaomi's European R&D centre?")
+    assert answer.exit_code == 0, answer.stderr
+    assert answer.stdout.splitlines()[0] == "Rudolf Dittrich"
 
 
 def test_debug_lets_the_error_propagate(cli: Cli) -> None:

@@ -43,9 +43,12 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def core(tmp_path: Path, clock: Clock, embedder: MultilingualEmbedder) -> Iterator[App]:
+def core(
+    tmp_path: Path, store_url: str, clock: Clock, embedder: MultilingualEmbedder
+) -> Iterator[App]:
+    """A core on SQLite and on PostgreSQL (the conftest `store_url`)."""
     config = load_config(None, {"HOME": str(tmp_path)})
-    with open_app(config, clock=clock, store_url=str(tmp_path / "s.db"), embedder=embedder) as app:
+    with open_app(config, clock=clock, store_url=store_url, embedder=embedder) as app:
         yield app
 
 

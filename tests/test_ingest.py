@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.digest import build_digest
 from bot.discovery import IngestItem, discover
-from bot.engine import sqlite_engine
 from bot.errors import InputError
 from bot.ingest import IngestOptions, Ingestor, IngestOutcome
 from bot.models import SourceText
@@ -33,10 +32,9 @@ class FixedClock:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    engine = sqlite_engine(tmp_path / "store.db")
-    yield Store(engine)
-    engine.dispose()
+def store(engine: Engine) -> Store:
+    """A store on SQLite and on PostgreSQL (the conftest `engine`)."""
+    return Store(engine)
 
 
 @pytest.fixture

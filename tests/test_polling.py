@@ -9,12 +9,11 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from sqlalchemy import Engine
 
-from bot.engine import sqlite_engine
 from bot.feed_ingest import ArticleSink
 from bot.ingest import IngestOptions, Ingestor
 from bot.net import AddressPolicy, FetchOptions, SafeFetcher
@@ -93,11 +92,10 @@ class Rig:
 
 
 @pytest.fixture
-def rig(tmp_path: Path) -> Iterator[Rig]:
-    engine = sqlite_engine(tmp_path / "store.db")
+def rig(engine: Engine) -> Iterator[Rig]:
+    """A poller's parts on SQLite and on PostgreSQL (the conftest `engine`)."""
     with LoopbackServer() as server:
         yield Rig(server, Store(engine), SourceStore(engine), Clock(T0))
-    engine.dispose()
 
 
 def item_paths(server: LoopbackServer) -> list[str]:

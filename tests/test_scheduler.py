@@ -79,8 +79,9 @@ def clock() -> MovableClock:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    return str(tmp_path / "news.db")
+def db(store_url: str) -> str:
+    """The test's store, SQLite and PostgreSQL (the conftest `store_url`)."""
+    return store_url
 
 
 @pytest.fixture

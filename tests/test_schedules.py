@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import multiprocessing
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine, inspect
 
 from bot.delivery_ledger import DeliveryLedger, LedgerKey
-from bot.engine import sqlite_engine
+from bot.engine import open_engine
 from bot.errors import InputError
 from bot.schedules import DigestTime, ScheduleStore, Slot, parse_schedule, slot_words
 from bot.source_store import ChannelKey
@@ -243,9 +242,9 @@ def test_giving_up_is_recorded_once_and_never_over_a_live_claim(ledger: Delivery
     assert (entry.state, entry.final, entry.note) == ("skipped", True, "missed")
 
 
-def claim_in_process(path: str, start: multiprocessing.synchronize.Barrier) -> bool:
+def claim_in_process(url: str, start: multiprocessing.synchronize.Barrier) -> bool:
     """One process's attempt at the same ledger row (run by the race test in a child)."""
-    engine = sqlite_engine(Path(path))
+    engine = open_engine(url)
     try:
         ledger = DeliveryLedger(engine)
         start.wait(timeout=30)
@@ -260,15 +259,15 @@ def _race_child(
     results.put(claim_in_process(path, start))
 
 
-def test_processes_racing_for_one_ledger_row_have_exactly_one_winner(tmp_path: Path) -> None:
-    """Two processes claim the same row of one SQLite file at once: exactly one succeeds."""
-    path = tmp_path / "race.db"
-    DeliveryLedger(sqlite_engine(path)).entry(key())  # migrated before the race
+def test_processes_racing_for_one_ledger_row_have_exactly_one_winner(store_url: str) -> None:
+    """Three processes claim the same row of one store (a SQLite file, a PostgreSQL database)
+    at once: exactly one succeeds."""
+    DeliveryLedger(open_engine(store_url)).entry(key())  # migrated before the race
     context = multiprocessing.get_context("spawn")
-    start = context.Barrier(2)
+    start = context.Barrier(3)
     results: multiprocessing.Queue[bool] = context.Queue()
     children = [
-        context.Process(target=_race_child, args=(str(path), start, results)) for _ in range(2)
+        context.Process(target=_race_child, args=(store_url, start, results)) for _ in range(3)
     ]
     for child in children:
         child.start()
@@ -276,4 +275,4 @@ def test_processes_racing_for_one_ledger_row_have_exactly_one_winner(tmp_path: P
     for child in children:
         child.join(timeout=30)
         assert child.exitcode == 0
-    assert sorted(outcomes) == [False, True]
+    assert sorted(outcomes) == [False, False, True]
