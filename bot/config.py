@@ -9,7 +9,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.config_chat import SlackConfig, WebhookEntry, slack_mode, slack_users, webhook_entries
+from bot.config_chat import (
+    SlackConfig,
+    WebhookEntry,
+    slack_api_url,
+    slack_mode,
+    slack_users,
+    webhook_entries,
+)
 from bot.config_feeds import (
     FeedsConfig,
     FetchConfig,
@@ -17,6 +24,7 @@ from bot.config_feeds import (
     duration,
     networks,
     optional_duration,
+    short_duration,
     source_entries,
 )
 from bot.errors import ConfigError
@@ -68,6 +76,7 @@ class ScheduleConfig:
     grace: timedelta = timedelta(hours=3)
     lease: timedelta = timedelta(minutes=10)
     sweep: timedelta = timedelta(minutes=1)
+    takeover: timedelta = timedelta(seconds=30)  # how often a follower asks for the leader lock
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,9 +156,19 @@ SCHEMA: dict[str, dict[str, Parser]] = {
         "timeout": _positive_number,
         "max_mb": _positive_number,
     },
-    "schedule": {"grace": duration, "lease": duration, "sweep": duration},
+    "schedule": {
+        "grace": duration,
+        "lease": short_duration,
+        "sweep": short_duration,
+        "takeover": short_duration,
+    },
     "alerts": {"per_hour": _integer(1, 60), "per_message": _integer(1, 20)},
-    "slack": {"mode": slack_mode, "port": _integer(1, 65535), "admins": slack_users},
+    "slack": {
+        "mode": slack_mode,
+        "port": _integer(1, 65535),
+        "admins": slack_users,
+        "api_url": slack_api_url,
+    },
 }
 # Arrays of tables, read by their own parser: [[sources]], [[webhooks]].
 LISTS = ("sources", "webhooks")

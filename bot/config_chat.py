@@ -25,6 +25,7 @@ class SlackConfig:
     mode: SlackMode = "socket"
     port: int = 3000
     admins: tuple[str, ...] = ()
+    api_url: str | None = None  # None: https://slack.com/api/
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,14 @@ def slack_mode(value: object) -> SlackMode:
     if value == "http":
         return "http"
     raise ValueError('must be "socket" or "http"')
+
+
+def slack_api_url(value: object) -> str:
+    """The Slack Web API base URL: http(s), ending in a slash."""
+    if not isinstance(value, str) or not value.strip().lower().startswith(("https://", "http://")):
+        raise ValueError('must be an http(s) URL in quotes, such as "https://slack.com/api/"')
+    url = value.strip()
+    return url if url.endswith("/") else url + "/"
 
 
 def slack_users(value: object) -> tuple[str, ...]:

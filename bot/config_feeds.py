@@ -17,8 +17,9 @@ from bot.canonical_url import canonical_url
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 DURATION_HINT: Final = 'use a number of minutes, hours or days such as "30m", "2h" or "3d"'
-_DURATION = re.compile(r"(?P<count>[0-9]+)\s*(?P<unit>[mhd])")
-_UNITS: Final = {"m": "minutes", "h": "hours", "d": "days"}
+SECONDS_HINT: Final = 'use a number of seconds, minutes or hours such as "30s", "5m" or "1h"'
+_DURATION = re.compile(r"(?P<count>[0-9]+)\s*(?P<unit>[smhd])")
+_UNITS: Final = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 SOURCE_KEYS: Final = ("url", "name", "interval")
 
 
@@ -54,11 +55,30 @@ class SourceEntry:
 
 def duration(value: object) -> timedelta:
     """A duration such as "30m", "2h" or "3d", at least one minute."""
+    return _parse_duration(value, seconds=False)
+
+
+def short_duration(value: object) -> timedelta:
+    """A duration that may also be in seconds, such as "30s", "5m" or "1h"."""
+    return _parse_duration(value, seconds=True)
+
+
+def describe_duration(delta: timedelta) -> str:
+    """Such as "30 s", "5 min" or "2 h" (the largest unit that divides it)."""
+    seconds = round(delta.total_seconds())
+    for size, unit in ((3600, "h"), (60, "min")):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} s"
+
+
+def _parse_duration(value: object, *, seconds: bool) -> timedelta:
+    hint = SECONDS_HINT if seconds else DURATION_HINT
     if not isinstance(value, str):
-        raise ValueError(f"must be a string in quotes; {DURATION_HINT}")
+        raise ValueError(f"must be a string in quotes; {hint}")
     match = _DURATION.fullmatch(value.strip().lower())
-    if match is None or int(match["count"]) == 0:
-        raise ValueError(f"is not a duration; {DURATION_HINT}")
+    if match is None or int(match["count"]) == 0 or (match["unit"] == "s" and not seconds):
+        raise ValueError(f"is not a duration; {hint}")
     return timedelta(**{_UNITS[match["unit"]]: int(match["count"])})
 
 

@@ -245,20 +245,36 @@ class DigestScheduler:
         self._tasks: set[asyncio.Task[None]] = set()
         self._polls = 0
 
-    async def start(self) -> tuple[DigestRun, ...]:
-        """Start the scheduler, rebuild the jobs and run the slots owed since the last run.
-
-        Returns after that catch-up (posting what is owed through `post`); the sweep job then
-        repeats it every `sweep`.
-        """
+    async def start(self, *, lead: bool = True) -> tuple[DigestRun, ...]:
+        """Start the scheduler (its polling jobs run from now on) and, with `lead`, the digests:
+        `lead()`. Without it this instance only polls until `lead()` is called (another
+        instance leads)."""
         self._loop = asyncio.get_running_loop()
         self._scheduler.start()
+        return await self.lead() if lead else ()
+
+    @property
+    def leading(self) -> bool:
+        """Whether this scheduler runs the digests now."""
+        return self._scheduler.get_job(SWEEP_JOB) is not None
+
+    async def lead(self) -> tuple[DigestRun, ...]:
+        """Run the digests: rebuild the jobs, run the slots owed since the last run, and sweep
+        every `sweep` from then on. Returns after that catch-up (posted through `post`)."""
         runs = await self.sweep()
-        seconds = self._sweep.total_seconds()
-        self._scheduler.add_job(
-            run_sweep, IntervalTrigger(seconds=seconds, timezone=UTC), args=[self], id=SWEEP_JOB
-        )
+        if not self.leading:
+            seconds = self._sweep.total_seconds()
+            trigger = IntervalTrigger(seconds=seconds, timezone=UTC)
+            self._scheduler.add_job(run_sweep, trigger, args=[self], id=SWEEP_JOB)
         return runs
+
+    def follow(self) -> None:
+        """Stop running the digests (another instance leads now); polling jobs go on. A digest
+        already running finishes; the ledger keeps it from being posted twice."""
+        for job_id in [*self._times, SWEEP_JOB]:
+            if self._scheduler.get_job(job_id) is not None:
+                self._scheduler.remove_job(job_id)
+        self._times.clear()
 
     async def sweep(self) -> tuple[DigestRun, ...]:
         """Re-read the schedules into jobs and run every owed slot."""
@@ -347,6 +363,8 @@ class DigestScheduler:
         task.add_done_callback(self._tasks.discard)
 
     async def _refresh_logged(self) -> None:
+        if not self.leading:  # the leading instance picks the change up in its sweep
+            return
         try:
             await self.refresh()
         except NewsbotError as error:

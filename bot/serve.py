@@ -21,14 +21,17 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AsyncExitStack, contextmanager, suppress
 from datetime import timedelta
+from functools import partial
 from typing import Final
 
 from bot.app import App
 from bot.chat import Invocation, Message, error_message
 from bot.commands import CommandRouter
+from bot.config_feeds import describe_duration
 from bot.delivery import ConsoleDeliverer, Deliveries
 from bot.errors import NewsbotError
 from bot.feed_runtime import open_feeds
+from bot.leader import Leadership
 from bot.platforms.discord_bot import discord_connected, discord_token
 from bot.platforms.discord_deliver import DiscordDeliverer
 from bot.platforms.slack_app import slack_connected
@@ -89,7 +92,7 @@ async def serve(
                     platforms=platforms,
                     core=core,
                     environ=environ,
-                    slack_base_url=slack_base_url,
+                    slack_base_url=slack_base_url or core.config.slack.api_url,
                 )
                 feeds = await stack.enter_async_context(open_feeds(core))
                 polling = FeedPolling(core, feeds, deliveries, every=poll_every)
@@ -123,11 +126,37 @@ async def _start_scheduler(
         lease=settings.lease,
         sweep=settings.sweep,
     )
+    leadership = Leadership(core.engine)
+    stack.push_async_callback(asyncio.to_thread, leadership.release)
     scheduler.add_polling(polling, timedelta(seconds=poll_every))
     stack.push_async_callback(scheduler.shutdown)
     stack.push_async_callback(polling.finish)
-    await scheduler.start()
+    leading = await asyncio.to_thread(leadership.acquire)
+    if leading:
+        log.info("newsbot serve: this instance leads: it runs the scheduled digests")
+    else:
+        log.info(
+            "newsbot serve: another instance runs the scheduled digests; this one polls feeds "
+            "and takes over within %s if that one stops",
+            describe_duration(settings.takeover),
+        )
+    await scheduler.start(lead=leading)
+    keep = partial(keep_leadership, scheduler, leadership)
+    scheduler.add_polling(keep, settings.takeover, jitter=timedelta(0), name="leader check")
     log.info("newsbot serve: scheduled digests running")
+
+
+async def keep_leadership(scheduler: DigestScheduler, leadership: Leadership) -> None:
+    """The leader check: a leader that lost its lock stops the digests; a follower that gets
+    the lock (the leader stopped) starts them, posting what is owed."""
+    if scheduler.leading:
+        if not await asyncio.to_thread(leadership.held):
+            scheduler.follow()
+            log.warning("newsbot serve: lost the leader lock; another instance runs the digests")
+        return
+    if await asyncio.to_thread(leadership.acquire):
+        log.info("newsbot serve: the leading instance stopped; this one runs the digests now")
+        await scheduler.lead()
 
 
 class CommandGate:

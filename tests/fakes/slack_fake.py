@@ -96,6 +96,9 @@ class SlackFake:
         self._sockets: list[web.WebSocketResponse] = []
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self._hold_at = 0
+        self.post_held = asyncio.Event()
+        self._released = asyncio.Event()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -230,6 +233,27 @@ class SlackFake:
         ack = AckFrame(str(frame.get("envelope_id")), frame.get("payload"), time.monotonic())
         await self._record(lambda: self._state.acks.append(ack))
 
+    def hold_post(self, number: int) -> None:
+        """Hold the `number`-th chat.postMessage from now (1-based) before it is posted, until
+        `release_post()`; `post_held` is set when it arrives. A held request whose client has
+        gone by then (its process was killed) is dropped unposted: it never reached Slack."""
+        self._hold_at = len(self.api_calls("chat.postMessage")) + number
+        self.post_held.clear()
+        self._released.clear()
+
+    def release_post(self) -> None:
+        """Let the held chat.postMessage go on."""
+        self._released.set()
+
+    async def _hold(self, request: web.Request) -> bool:
+        """Wait while this is the held post; whether its client is still there to post for."""
+        if len(self.api_calls("chat.postMessage")) != self._hold_at:
+            return True
+        self.post_held.set()
+        await self._released.wait()
+        transport = request.transport
+        return transport is not None and not transport.is_closing()
+
     # -- Web API ---------------------------------------------------------------------------
 
     async def _api(self, request: web.Request) -> web.Response:
@@ -245,6 +269,8 @@ class SlackFake:
         handler = self._methods().get(method)
         if handler is None:
             return _fail("unknown_method")
+        if method == "chat.postMessage" and not await self._hold(request):
+            return _fail("client_gone")
         return await handler(args)
 
     def _methods(self) -> dict[str, Callable[[Mapping[str, Any]], Awaitable[web.Response]]]:
