@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.exc import IntegrityError
 
 from bot.config_feeds import SourceEntry
+from bot.engine import open_engine
 from bot.feed_runtime import sync_configured_sources
 from bot.schema import sources
 from bot.source_store import (
@@ -169,3 +170,25 @@ def test_config_sources_are_synced_renamed_and_switched_off(store: SourceStore) 
     sync_configured_sources(store, renamed, T0)
     assert store.find("https://cli.example/feed") is not None
     assert len(store.list()) == 2  # a source added on the command line is not the config's
+
+
+def test_postgresql_claims_skip_the_rows_another_instance_is_claiming(postgres_url: str) -> None:
+    """While one instance's claim transaction holds two due sources (not yet committed), a
+    second instance's claim returns at once with the third instead of waiting for them (its
+    lock_timeout of 2 s would turn a wait into an error)."""
+    first, second = (
+        open_engine(postgres_url),
+        open_engine(postgres_url + "%20-clock_timeout%3D2000"),
+    )
+    try:
+        store = SourceStore(first)
+        for n in range(3):
+            store.add(feed(f"https://news.example/{n}"), T0)
+        with first.connect() as holding, holding.begin():
+            held = list(holding.execute(due_query(T0, limit=2)).scalars())
+            rest = SourceStore(second).claim_due(T0, LEASE)
+        assert len(held) == 2
+        assert [source.id for source in rest] == sorted(set(range(1, 4)) - set(held))
+    finally:
+        first.dispose()
+        second.dispose()
