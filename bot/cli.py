@@ -15,7 +15,7 @@ from typing import Annotated, NoReturn
 import httpx
 import typer
 
-from bot import cli_chat, cli_discord, cli_serve, cli_topics
+from bot import cli_chat, cli_discord, cli_health, cli_serve, cli_topics
 from bot.app import App, Choices, configure, open_app, read_options
 from bot.chat_views import digest_message
 from bot.clock import utc_now
@@ -769,5 +769,6 @@ def _print_digest(result: Digest, *, as_json: bool) -> None:
 # Commands that live in their own modules; they import what they share from here lazily.
 cli_chat.register(app)
 cli_discord.register(app)
+cli_health.register(app)
 cli_serve.register(app)
 cli_topics.register(app)

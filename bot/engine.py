@@ -18,7 +18,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    InterfaceError,
+    NoSuchModuleError,
+    OperationalError,
+)
 
 from bot.errors import StoreError
 
@@ -117,7 +123,7 @@ def reading(engine: Engine, what: str) -> Iterator[Connection]:
         with engine.connect() as connection, connection.begin():
             yield connection
     except DatabaseError as error:
-        raise StoreError(f"the store cannot {what}: {database_reason(error)}") from None
+        raise store_error(what, error) from None
 
 
 @contextmanager
@@ -129,7 +135,15 @@ def writing(engine: Engine, what: str, *, row_locks_only: bool = False) -> Itera
         with opening(engine) as connection:
             yield connection
     except DatabaseError as error:
-        raise StoreError(f"the store cannot {what}: {database_reason(error)}") from None
+        raise store_error(what, error) from None
+
+
+def store_error(what: str, error: DatabaseError) -> StoreError:
+    """The StoreError "the store cannot {what}: {reason}", transient when the database was unreachable or the
+    connection broke (OperationalError: a restart, a timeout; not a constraint or a bug)."""
+    failure = StoreError(f"the store cannot {what}: {database_reason(error)}")
+    failure.transient = isinstance(error, OperationalError | InterfaceError)
+    return failure
 
 
 def database_reason(error: DatabaseError) -> str:

@@ -16,7 +16,10 @@ class InputError(NewsbotError):
 
 
 class StoreError(NewsbotError):
-    """The store cannot be opened or used."""
+    """The store cannot be opened or used; `transient` when the database could not be reached
+    or the connection broke (a restart, a network blip), so trying again later may work."""
+
+    transient: bool = False
 
 
 class QueryError(NewsbotError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +32,8 @@ from summarizer import SummarizerError, Summary
 from summarizer.embeddings import Embedder
 from summarizer.signature import Signature, signature
 
+log = logging.getLogger(__name__)
+
 IngestStatus = Literal["new", "unchanged", "duplicate", "failed"]
 NEAR_CANDIDATES = 5
 Fetcher = Callable[[str, datetime], SourceText]
@@ -42,6 +46,8 @@ class IngestOptions:
     points: int = 4
     read: ReadOptions = field(default=DEFAULT_READ_OPTIONS)
     debug: bool = False
+    # Seconds to wait before each retry of an item while the database is unreachable (~30 s).
+    store_retry_waits: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +91,28 @@ class Ingestor:
         return self._guarded(source.source, lambda: self._ingest(source))
 
     def _guarded(self, name: str, work: Callable[[], IngestOutcome]) -> IngestOutcome:
+        """`work`, retried while the database is briefly unreachable (a restart): an item is
+        written in one transaction and found "unchanged" if it had been, so a retry neither
+        loses nor doubles it. A store that stays unreachable, or any other StoreError, stops
+        the batch (every later item would fail the same way)."""
+        waits = iter(self._options.store_retry_waits)
+        while True:
+            try:
+                return self._attempt(name, work)
+            except StoreError as error:
+                wait = next(waits, None)
+                if not error.transient or wait is None:
+                    raise
+                log.warning("%s; trying %s again in %g s", error, name, wait)
+                time.sleep(wait)
+
+    def _attempt(self, name: str, work: Callable[[], IngestOutcome]) -> IngestOutcome:
         try:
             return work()
         except (InputError, SummarizerError) as error:
             return IngestOutcome(name, "failed", error=_sentence(name, error))
         except StoreError:
-            raise  # the store is unusable: every later item would fail the same way
+            raise
         except Exception as error:  # a bug in one item must not lose the rest of the batch
             if self._options.debug:
                 raise
@@ -106,7 +128,7 @@ class Ingestor:
         content = fingerprint(source.text)
         existing = self._store.get_article(article_id(content))
         if existing is not None:
-            return IngestOutcome(source.source, "unchanged", existing)
+            return self._unchanged(source, existing)
         folded = self._folded_copy(source, content)
         if folded is not None:
             return folded
@@ -123,6 +145,15 @@ class Ingestor:
             return IngestOutcome(source.source, "new", article, story_id=story_id)
         stored = self._store.get_article(article.id)
         return IngestOutcome(source.source, "unchanged", stored or article)
+
+    def _unchanged(self, source: SourceText, existing: Article) -> IngestOutcome:
+        """A stored article; one whose story was never assigned (the process or the database
+        stopped between the two writes) gets it now."""
+        story_id = self._story_of(existing.id)
+        if self._stories is not None and story_id is None:
+            summary = summarise_source(source, self._options.points)
+            story_id = self._place(existing, self._signature(summary))
+        return IngestOutcome(source.source, "unchanged", existing, story_id=story_id)
 
     def _folded_copy(self, source: SourceText, content: str) -> IngestOutcome | None:
         """The outcome of a copy folded before: this exact text was seen as a near-duplicate."""

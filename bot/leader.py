@@ -75,6 +75,27 @@ class Leadership:
             os.close(self._file)  # closing the descriptor releases the flock
             self._file = None
 
+    def anyone_leads(self) -> bool | None:
+        """Whether some instance holds the lock now (this one included); None when the store
+        cannot be asked. For `newsbot health`."""
+        if self.is_leader:
+            return True
+        if self._engine.dialect.name == "postgresql":
+            query = text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND classid = :high AND objid = :low AND objsubid = 1"
+            )
+            key = {"high": LEADER_LOCK_KEY >> 32, "low": LEADER_LOCK_KEY & 0xFFFFFFFF}
+            try:
+                with self._engine.connect() as connection:
+                    return bool(connection.execute(query, key).scalar())
+            except DBAPIError:
+                return None
+        if not self._acquire_file():
+            return True
+        self.release()
+        return False
+
     def _acquire_postgres(self) -> bool:
         try:
             connection = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")

@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DatabaseError
 
-from bot.engine import database_reason, write_transaction
+from bot.engine import store_error, write_transaction
 from bot.errors import StoreError
 from bot.near_duplicates import near_text
 from bot.schema import UtcDateTime, schema_migrations
@@ -449,7 +449,7 @@ def open_schema(engine: Engine) -> int:
     try:
         return migrate(engine)
     except DatabaseError as error:
-        raise StoreError(f"the store cannot be opened: {database_reason(error)}") from None
+        raise store_error("be opened", error) from None
 
 
 def schema_version(connection: Connection) -> int:

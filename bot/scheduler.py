@@ -53,6 +53,7 @@ from bot.source_store import ChannelKey
 
 DEFAULT_GRACE = timedelta(hours=3)
 DEFAULT_SWEEP = timedelta(minutes=1)
+FINISH_TIMEOUT = 30.0  # seconds a shutdown waits for the digest being posted
 NOTHING_NEW = "nothing new"
 SWEEP_JOB = "digest-sweep"
 logger = logging.getLogger(__name__)
@@ -102,6 +103,10 @@ class ScheduledDigests:
         self.schedules = ScheduleStore(core.engine)
         self.ledger = DeliveryLedger(core.engine, lease=lease)
         self._building = asyncio.Lock()  # one digest built at a time: the embedder is shared
+        self._active = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self.stopping = False
 
     async def run_due(self, target: ChannelKey) -> DigestRun:
         """Post the digest `target` is owed now, if any (the job of a channel's cron trigger)."""
@@ -127,7 +132,30 @@ class ScheduledDigests:
         return tuple(runs)
 
     async def run_schedule(self, schedule: Schedule) -> DigestRun:
-        """Post the latest slot of `schedule` if it is owed, within grace, and not yet claimed."""
+        """Post the latest slot of `schedule` if it is owed, within grace, and not yet claimed
+        (nothing once `finish` was called: "busy", the next start posts it)."""
+        if self.stopping:
+            return DigestRun(schedule.target, "busy")
+        self._active += 1
+        self._idle.clear()
+        try:
+            return await self._run_schedule(schedule)
+        finally:
+            self._active -= 1
+            if not self._active:
+                self._idle.set()
+
+    async def finish(self, timeout: float) -> bool:
+        """Start no more digests and wait up to `timeout` seconds for the ones being posted;
+        False when one was still running (it keeps its claim, retried after the lease)."""
+        self.stopping = True
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    async def _run_schedule(self, schedule: Schedule) -> DigestRun:
         now = self._clock()
         slot = schedule.time.latest(now)
         target = schedule.target
@@ -334,9 +362,13 @@ class DigestScheduler:
         )
         return job_id
 
-    async def shutdown(self) -> None:
-        """Stop firing jobs; a digest cut off mid-run keeps its claim, retried after the lease."""
+    async def shutdown(self, *, finish: float = FINISH_TIMEOUT) -> None:
+        """Stop firing jobs, let the digest being posted finish (up to `finish` seconds), then
+        stop; a digest cut off even so keeps its claim, retried after the lease."""
         if self._scheduler.running:
+            self._scheduler.pause()
+            if not await self.digests.finish(finish):
+                logger.warning("a digest was still being posted after %g s; it is cut off", finish)
             self._scheduler.shutdown(wait=False)
             await asyncio.sleep(0)  # the asyncio scheduler shuts down in a loop callback
         for task in list(self._tasks):

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from bot import search_index
-from bot.engine import database_reason, reading, write_transaction
+from bot.engine import database_reason, reading, store_error, write_transaction
 from bot.errors import StoreError
 from bot.migrations import open_schema, schema_version
 from bot.models import (
@@ -136,9 +136,7 @@ class Store:
                 f"the store refused {article.source}: {database_reason(error)}"
             ) from None
         except DatabaseError as error:
-            raise StoreError(
-                f"the store cannot save {article.source}: {database_reason(error)}"
-            ) from None
+            raise store_error(f"save {article.source}", error) from None
         return True
 
     def get_article(self, article_id: str) -> Article | None:
@@ -243,9 +241,7 @@ class Store:
         except IntegrityError:
             return  # another writer recorded the same copy first
         except DatabaseError as error:
-            raise StoreError(
-                f"the store cannot save {copy.source}: {database_reason(error)}"
-            ) from None
+            raise store_error(f"save {copy.source}", error) from None
 
     def _reading(self) -> AbstractContextManager[Connection]:
         return reading(self._engine, "be searched")

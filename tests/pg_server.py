@@ -3,7 +3,8 @@
 The server binaries come from the machine (Debian's `postgresql` package, which `.ci/run`
 installs when they are missing): `initdb` on the PATH or under /usr/lib/postgresql/*/bin. As
 root, the server runs as the `postgres` user (PostgreSQL refuses to run as root). Durability is
-off (fsync, synchronous commit): the data lives only as long as the test session.
+off (fsync, synchronous commit) unless asked for: the data lives only as long as the test
+session, and only the tests that crash the server need a commit to survive it.
 
 Each test gets its own schema (`fresh_schema`), named in the URL's `search_path`, so tests never
 see each other's tables and the whole store API runs unchanged.
@@ -48,8 +49,9 @@ def find_bin_dir() -> Path | None:
 class PostgresServer:
     """One throwaway server; `start()` returns its base URL, `stop()` removes everything."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, *, durable: bool = False) -> None:
         self._bin = bin_dir
+        self._durable = durable  # fsync and synchronous commit, for tests that crash the server
         self._root = Path(tempfile.mkdtemp(prefix="newsbot-pg-"))
         self._data = self._root / "data"
         self.port = _free_port()
@@ -70,21 +72,11 @@ class PostgresServer:
             "initdb", "-D", str(self._data), "-U", SUPERUSER, "--auth=trust", "-E", "UTF8",
             "--locale=C.UTF-8",
         )  # fmt: skip
-        options = " ".join(
-            [
-                f"-p {self.port}",
-                "-c listen_addresses=127.0.0.1",
-                f"-c unix_socket_directories={self._data}",
-                "-c fsync=off",
-                "-c synchronous_commit=off",
-                "-c full_page_writes=off",
-                "-c max_connections=200",
-            ]
-        )
         log = str(self._data / "server.log")
         self._run(
-            "pg_ctl", "-D", str(self._data), "-l", log, "-w", "-t", "30", "-o", options, "start"
-        )
+            "pg_ctl", "-D", str(self._data), "-l", log, "-w", "-t", "30", "-o", self._options(),
+            "start",
+        )  # fmt: skip
         engine = create_engine(
             f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/postgres",
             isolation_level="AUTOCOMMIT",
@@ -101,14 +93,26 @@ class PostgresServer:
                 self._run("pg_ctl", "-D", str(self._data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self._root, ignore_errors=True)
 
-    def restart(self) -> None:
-        """Stop the server abruptly and start it again on the same port (a database restart)."""
+    def pause(self) -> None:
+        """Stop the server abruptly (a crash or a restart begins): connections drop."""
         self._run("pg_ctl", "-D", str(self._data), "-m", "immediate", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start the paused server again on the same port."""
         log = str(self._data / "server.log")
-        options = (
-            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self._data}"
+        self._run("pg_ctl", "-D", str(self._data), "-l", log, "-w", "-o", self._options(), "start")
+
+    def _options(self) -> str:
+        speed = (
+            [] if self._durable else ["fsync=off", "synchronous_commit=off", "full_page_writes=off"]
         )
-        self._run("pg_ctl", "-D", str(self._data), "-l", log, "-w", "-o", options, "start")
+        settings = [
+            "listen_addresses=127.0.0.1",
+            f"unix_socket_directories={self._data}",
+            "max_connections=200",
+            *speed,
+        ]
+        return " ".join([f"-p {self.port}", *(f"-c {setting}" for setting in settings)])
 
     def _run(self, program: str, *args: str) -> None:
         command: Sequence[str] = [str(self._bin / program), *args]

@@ -209,6 +209,41 @@ def _start_and_stop(core: App, chat: RecordingChat) -> tuple[str, ...]:
     return asyncio.run(scenario())
 
 
+def test_a_shutdown_lets_the_digest_being_posted_finish(
+    core: App, clock: MovableClock, seeds_dir: Path
+) -> None:
+    """Shutdown comes while a digest is being posted (a slow platform): the post completes and
+    is recorded as posted; a second channel's digest, not started yet, is left for the next
+    start (its slot stays unclaimed)."""
+    slot = ready(core, clock, seeds_dir)
+    other = ChannelKey("slack", "C0OTHER")
+    ScheduleStore(core.engine).set(other, NINE, set_by="U1", now=SET_AT)
+    posting = threading.Event()
+    posts: list[ChannelKey] = []
+
+    async def slow_post(target: ChannelKey, message: Message) -> int:
+        posting.set()
+        await asyncio.sleep(0.5)
+        posts.append(target)
+        return 1
+
+    async def scenario() -> None:
+        scheduler = DigestScheduler(core, slow_post)
+        starting = asyncio.create_task(scheduler.start())
+        while not posting.is_set():
+            await asyncio.sleep(0.01)
+        await scheduler.shutdown()
+        await starting
+
+    asyncio.run(scenario())
+    assert len(posts) == 1
+    done = DeliveryLedger(core.engine).entry(LedgerKey.digest(posts[0], slot.period))
+    assert done is not None
+    assert done.state == "posted"
+    left = CHANNEL if posts[0] == other else other
+    assert DeliveryLedger(core.engine).entry(LedgerKey.digest(left, slot.period)) is None
+
+
 def test_a_run_killed_between_claim_and_post_is_retried_once_after_the_lease(
     core: App, clock: MovableClock, chat: RecordingChat, seeds_dir: Path
 ) -> None:
