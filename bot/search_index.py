@@ -50,7 +50,8 @@ def write_index(connection: Connection, article_id: str, index: ArticleIndex) ->
                 ),
                 rows,
             )
-    fact_rows = [_fact_row(connection, article_id, fact) for fact in index.facts]
+    ids = _entity_ids(connection, [pair for fact in index.facts for pair in _entities_of(fact)])
+    fact_rows = [_fact_row(article_id, fact, ids) for fact in index.facts]
     if fact_rows:
         connection.execute(insert(facts), fact_rows)
     if index.vector is not None:
@@ -258,8 +259,14 @@ def _record(row: Row[*tuple[Any, ...]]) -> FactRecord:
     )
 
 
-def _fact_row(connection: Connection, article_id: str, fact: Fact) -> dict[str, object]:
+def _entities_of(fact: Fact) -> tuple[tuple[str, str], tuple[str, str]]:
+    """The (kind, name) of the fact's entity and of its related organisation."""
     entity_kind = fact.kind if fact.kind in ENTITY_KINDS else "person"
+    return (entity_kind, fact.entity), ("org", fact.related)
+
+
+def _fact_row(article_id: str, fact: Fact, ids: dict[tuple[str, str], int]) -> dict[str, object]:
+    (kind, name), (_, related) = _entities_of(fact)
     return {
         "article_id": article_id,
         "position": fact.position,
@@ -267,24 +274,36 @@ def _fact_row(connection: Connection, article_id: str, fact: Fact) -> dict[str, 
         "text": fact.text,
         "value": fact.value,
         "start": fact.start,
-        "entity_id": _entity_id(connection, entity_kind, fact.entity),
-        "related_id": _entity_id(connection, "org", fact.related),
+        "entity_id": ids.get((kind, entity_key(name))),
+        "related_id": ids.get(("org", entity_key(related))),
     }
 
 
-def _entity_id(connection: Connection, kind: str, name: str) -> int | None:
-    key = entity_key(name)
-    if not key:
-        return None
-    if connection.dialect.name == "sqlite":
-        statement = sqlite_insert(entities).values(kind=kind, key=key, name=name)
-        connection.execute(statement.on_conflict_do_nothing(index_elements=["kind", "key"]))
-    else:
-        upsert = postgresql_insert(entities).values(kind=kind, key=key, name=name)
-        connection.execute(upsert.on_conflict_do_nothing(index_elements=["kind", "key"]))
-    found = select(entities.c.id).where(and_(entities.c.kind == kind, entities.c.key == key))
-    entity_id: int = connection.execute(found).scalar_one()
-    return entity_id
+def _entity_ids(
+    connection: Connection, named: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], int]:
+    """The ids of these (kind, name) entities by (kind, key), adding the new ones: one insert
+    and one select per article, not two statements per fact."""
+    wanted: dict[tuple[str, str], str] = {}
+    for kind, name in named:
+        key = entity_key(name)
+        if key:
+            wanted.setdefault((kind, key), name)
+    if not wanted:
+        return {}
+    rows = [{"kind": kind, "key": key, "name": name} for (kind, key), name in wanted.items()]
+    insert_new = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
+    statement = insert_new(entities).on_conflict_do_nothing(index_elements=["kind", "key"])
+    connection.execute(statement, rows)
+    ids: dict[tuple[str, str], int] = {}
+    pairs = list(wanted)
+    for start in range(0, len(pairs), 200):
+        chunk = pairs[start : start + 200]
+        query = select(entities.c.kind, entities.c.key, entities.c.id).where(
+            tuple_(entities.c.kind, entities.c.key).in_(chunk)
+        )
+        ids.update({(row.kind, row.key): row.id for row in connection.execute(query)})
+    return ids
 
 
 def _like(value: str) -> str:
