@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -30,7 +31,7 @@ from bot.chat_views import (
 )
 from bot.config_feeds import http_url
 from bot.digest import build_digest
-from bot.errors import InputError, NewsbotError
+from bot.errors import InputError, NewsbotError, echoed
 from bot.feed_runtime import open_feeds, poll_options, sync_configured_sources
 from bot.period import parse_period
 from bot.polling import AddResult
@@ -59,6 +60,9 @@ GENERIC_FAILURE = (
 SOURCE_ACTIONS = ("add", "remove", "list")
 CHANGING_SOURCE_ACTIONS = frozenset({"add", "remove"})
 SUBSCRIBING = frozenset({"subscribe", "unsubscribe"})
+# Control characters and lone surrogates in a command: a console reads undecodable bytes as
+# surrogates, and neither UTF-8 (surrogates) nor PostgreSQL text (NUL) can hold them.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 logger = logging.getLogger(__name__)
 
 
@@ -199,6 +203,9 @@ class CommandRouter:
                 return error_message(GENERIC_FAILURE)
 
     def _dispatch(self, invocation: Invocation) -> Message:
+        invocation = replace(
+            invocation, command=printable(invocation.command), text=printable(invocation.text)
+        )
         if len(invocation.command) + len(invocation.text) > MAX_TEXT_CHARS:
             return error_message(
                 f"That command is too long; keep it under {MAX_TEXT_CHARS:,} characters."
@@ -213,6 +220,15 @@ class CommandRouter:
         if reply.error:
             return reply
         return replace(reply, ephemeral=is_ephemeral(command, args, invocation.is_admin))
+
+
+def printable(text: str) -> str:
+    """`text` with control characters as spaces and lone surrogates as U+FFFD."""
+    return _UNPRINTABLE.sub(_printable_char, text)
+
+
+def _printable_char(match: re.Match[str]) -> str:
+    return "\ufffd" if "\ud800" <= match.group() <= "\udfff" else " "
 
 
 def sentence(text: str) -> str:
@@ -251,6 +267,11 @@ def _digest(core: App, request: _Request) -> Message:
         period = parse_period(label, core.clock())
     except ValueError as error:
         raise InputError(f"{error}, for example: /news digest 7d") from None
+    except OverflowError:
+        # "1000000d" parses, but reaches back before the first date a datetime can hold.
+        raise InputError(
+            "That period reaches back further than any date; give a shorter one such as 7d, or all"
+        ) from None
     return digest_message(build_digest(core.store, period, core.merging))
 
 
@@ -330,7 +351,7 @@ def _feed_url(text: str) -> str:
     except ValueError:
         raise InputError(
             "Give an http:// or https:// feed address such as https://example.com/feed.xml; "
-            f"{url} is not one"
+            f"{echoed(url)} is not one"
         ) from None
 
 

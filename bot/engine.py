@@ -139,8 +139,9 @@ def writing(engine: Engine, what: str, *, row_locks_only: bool = False) -> Itera
 
 
 def store_error(what: str, error: DatabaseError) -> StoreError:
-    """The StoreError "the store cannot {what}: {reason}", transient when the database was unreachable or the
-    connection broke (OperationalError: a restart, a timeout; not a constraint or a bug)."""
+    """The StoreError "the store cannot {what}: {reason}"; transient when the database was
+    unreachable or the connection broke (OperationalError: a restart, a timeout; not a
+    constraint or a bug)."""
     failure = StoreError(f"the store cannot {what}: {database_reason(error)}")
     failure.transient = isinstance(error, OperationalError | InterfaceError)
     return failure

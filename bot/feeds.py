@@ -14,6 +14,7 @@ import calendar
 import html
 import io
 import re
+import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,7 +32,11 @@ from bot.fingerprint import fingerprint
 FULL_CONTENT_WORDS: Final = 120
 # Shorter texts ("Read more", one teaser line) are too common to identify an item by.
 MIN_FINGERPRINT_CHARS: Final = 80
-_TAG = re.compile(r"<[^>]*>")
+# A tag; it never spans a `<`, so stripping a text full of `<` stays linear.
+_TAG = re.compile(r"<[^<>]*>")
+# A numeric character reference; feedparser's fallback parser calls chr() on it unchecked.
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
+_REPLACEMENT_REF: Final = "&#xFFFD;"
 _EARLIEST_YEAR: Final = 1990
 
 
@@ -119,10 +124,30 @@ def parse_feed(text: str, url: str, *, content_type: str = "") -> ParsedFeed:
 
 def _feedparser(text: str, url: str) -> Any:
     headers = {"content-type": "application/xml; charset=utf-8", "content-location": url}
-    # A stream, never a string: feedparser would fetch a string that looks like a URL or a path.
-    return feedparser.parse(
-        io.BytesIO(text.encode("utf-8")), response_headers=headers, sanitize_html=True
-    )
+    data = _CHAR_REF.sub(_checked_char_ref, text).encode("utf-8", errors="replace")
+    try:
+        # A stream, never a string: feedparser would fetch a string that looks like a URL or a
+        # path.
+        return feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=True)
+    except ValueError:
+        # feedparser's strict parser unpacks XML names split at any Unicode space, so a namespace
+        # such as "a\xa0b" raises instead of failing over to its lenient parser.
+        raise FeedError(f"{url} is not a well-formed feed (its XML could not be read)") from None
+
+
+def _checked_char_ref(match: re.Match[str]) -> str:
+    """The reference itself when it names a character, else one for U+FFFD.
+
+    A surrogate or a number past U+10FFFF would make feedparser's fallback parser raise.
+    """
+    hexadecimal, decimal = match.groups()
+    digits = (hexadecimal or decimal).lstrip("0")
+    if len(digits) > 7:
+        return _REPLACEMENT_REF
+    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    if code > sys.maxunicode or 0xD800 <= code <= 0xDFFF:
+        return _REPLACEMENT_REF
+    return match.group()
 
 
 def _refuse_itemless(parsed: Mapping[str, Any], url: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from bot.errors import echoed
 from bot.models import Period
 
 PERIOD_HINT = "use a number of hours or days such as 24h or 7d, or today, or all"
@@ -19,7 +20,7 @@ def check_period_label(label: str) -> str:
         return normal
     match = _DURATION.fullmatch(normal)
     if match is None or int(match["count"]) == 0:
-        raise ValueError(f"{label!r} is not a period; {PERIOD_HINT}")
+        raise ValueError(f"{echoed(label)!r} is not a period; {PERIOD_HINT}")
     return normal
 
 

@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.delivery_ledger import DeliveryLedger, LedgerKey
 from bot.engine import reading, writing
-from bot.errors import InputError, StoreError
+from bot.errors import InputError, StoreError, echoed
 from bot.migrations import open_schema
 from bot.schema import digest_schedules
 from bot.source_store import ChannelKey
@@ -153,7 +153,7 @@ def parse_clock_time(word: str) -> tuple[int, int]:
     match = _CLOCK_TIME.fullmatch(word)
     if match is None or int(match["hour"]) > 23 or int(match["minute"]) > 59:
         raise InputError(
-            f"{_shown(word)!r} is not a time; give hours and minutes on a 24-hour clock, "
+            f"{echoed(word)!r} is not a time; give hours and minutes on a 24-hour clock, "
             f"for example {EXAMPLE}"
         )
     return int(match["hour"]), int(match["minute"])
@@ -164,7 +164,7 @@ def find_zone(name: str) -> str:
     zone = _zones().get(name.lower())
     if zone is None:
         raise InputError(
-            f"{_shown(name)!r} is not a time zone I know; use an IANA name such as "
+            f"{echoed(name)!r} is not a time zone I know; use an IANA name such as "
             f"Europe/Amsterdam or America/New_York, for example {EXAMPLE}"
         )
     return zone
@@ -173,10 +173,6 @@ def find_zone(name: str) -> str:
 @cache
 def _zones() -> dict[str, str]:
     return {name.lower(): name for name in available_timezones()}
-
-
-def _shown(word: str) -> str:
-    return word if len(word) <= 40 else word[:39] + "…"
 
 
 def slot_words(slot: Slot, zone: ZoneInfo) -> str:

@@ -37,7 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot.chat import Block, Context, Item, Link, Message, Text, Title
 from bot.chat_views import notice, source_label
 from bot.engine import reading, writing
-from bot.errors import InputError, StoreError
+from bot.errors import InputError, StoreError, echoed
 from bot.migrations import open_schema
 from bot.schema import alert_pending, alert_sends, story_articles, subscriptions
 from bot.source_store import ChannelKey
@@ -368,7 +368,9 @@ def answer_unsubscribe(store: SubscriptionStore, subscriber: Subscriber, topic: 
             return notice(f"This channel no longer follows “{topic}”.")
         return notice(f"You no longer follow “{topic}” in this channel.")
     who = "This channel does" if subscriber.for_channel else "You do"
-    raise InputError(f"{who} not follow “{topic}” here; /news subscriptions lists what is followed")
+    raise InputError(
+        f"{who} not follow “{echoed(topic)}” here; /news subscriptions lists what is followed"
+    )
 
 
 def answer_subscriptions(store: SubscriptionStore, subscriber: Subscriber) -> Message:

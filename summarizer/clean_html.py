@@ -52,6 +52,9 @@ _SCRIPT_BLOCKS = re.compile(
 # Below this many characters of main text, the plain lxml pass is tried as well.
 _SHORT_EXTRACT = 500
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Characters lxml refuses in a text it sets (drop_tree moves tails): controls, surrogates,
+# U+FFFE/U+FFFF. Cleaning turns controls into spaces anyway, so they become spaces up front.
+_NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|·|::|»)\s+")
 
 
@@ -62,6 +65,7 @@ def drop_script_blocks(markup: str) -> str:
 
 def html_units(markup: str) -> tuple[list[Unit], str]:
     """Units of an HTML page's article and its headline (from <h1> or <title>), never raising."""
+    markup = _NOT_XML_TEXT.sub(" ", markup)
     tree = _parse(markup)
     title = page_title(tree) if tree is not None else ""
     units = _trafilatura_units(markup)

@@ -55,8 +55,14 @@ MAX_RETRY_WAIT: Final = 5.0  # seconds a fetch itself waits before a retry; long
 MAX_RETRY_AFTER: Final = timedelta(days=1)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
-_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
+# Searched separately: one regex with `.*?` between them restarts at every `<title`, which is
+# quadratic on a page of many unclosed ones.
+_TITLE_OPEN = re.compile(r"<title\b[^<>]*>", re.I)
+_TITLE_CLOSE = re.compile(r"</title\s*>", re.I)
+_TITLE_WINDOW: Final = 65_536
 _SNIFF_BYTES: Final = 4096
+# How httpx 0.28 words the error for a redirect Location it cannot parse.
+_BAD_LOCATION: Final = "Invalid URL in location header"
 
 
 class TooLargeError(FetchError):
@@ -269,6 +275,7 @@ class SafeFetcher:
             try:
                 return await self._attempt(url, current, headers)
             except (_ServerError, httpx.TransportError) as exc:
+                _refuse_bad_location(exc, host)
                 wait = self.options.backoff * 2**attempt
                 asked = exc.retry_after if isinstance(exc, _ServerError) else None
                 if asked is not None:
@@ -309,6 +316,19 @@ class SafeFetcher:
             body = await _read_capped(response, self.options.max_bytes, host)
             text = decode_body(body, response.headers.get("content-type"))
             return _page(url, response, status=status, text=text)
+
+
+def _refuse_bad_location(exc: Exception, host: str) -> None:
+    """Raise `UnsafeURLError` for a redirect whose Location httpx could not parse.
+
+    httpx reads the Location of every redirect itself, even with redirects off, and raises
+    RemoteProtocolError for one it cannot parse ("http://127.0.0.02/"): a refused hop, not a
+    network failure to retry.
+    """
+    if isinstance(exc, httpx.RemoteProtocolError) and str(exc).startswith(_BAD_LOCATION):
+        raise UnsafeURLError(
+            f"Refusing the redirect from {host}: its location is not a valid URL.", host=host
+        ) from None
 
 
 def _retryable(exc: Exception) -> bool:
@@ -530,10 +550,11 @@ def html_title(text: str, content_type: str) -> str | None:
     )
     if not looks_html:
         return None
-    match = _TITLE.search(text, 0, 65_536)
-    if match is None:
+    opening = _TITLE_OPEN.search(text, 0, _TITLE_WINDOW)
+    closing = _TITLE_CLOSE.search(text, opening.end(), _TITLE_WINDOW) if opening else None
+    if opening is None or closing is None:
         return None
-    title = " ".join(html.unescape(match.group(1)).split())
+    title = " ".join(html.unescape(text[opening.end() : closing.start()]).split())
     return title[:300] or None
 
 

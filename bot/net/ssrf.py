@@ -33,6 +33,15 @@ ALLOWED_SCHEMES = frozenset({"http", "https"})
 # the packets finally reach, so it is what the policy must judge.
 _NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+# Special-purpose blocks IANA lists as not globally reachable that `ipaddress` may call global:
+# releases without the CVE-2024-4032 fix (3.11.7 among them) count 192.0.0.8-192.0.0.255 as
+# global, and Python 3.11 does not know the 2024 blocks 3fff::/20 (documentation) and 5f00::/16
+# (SRv6 segment identifiers).
+_NOT_GLOBAL: tuple[IPNetwork, ...] = (
+    ipaddress.IPv4Network("192.0.0.0/24"),
+    ipaddress.IPv6Network("3fff::/20"),
+    ipaddress.IPv6Network("5f00::/16"),
+)
 
 _LOCALHOST: tuple[IPAddress, ...] = (
     ipaddress.IPv4Address("127.0.0.1"),
@@ -107,6 +116,8 @@ def is_public(address: IPAddress) -> bool:
         # fec0::/10 and for multicast, so the narrower properties are checked as well.
         if address.is_site_local:
             return False
+    if any(address.version == net.version and address in net for net in _NOT_GLOBAL):
+        return False
     return bool(
         address.is_global
         and not address.is_multicast

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -25,6 +26,10 @@ from bot.errors import ConfigError
 from bot.platforms.slack_client import slack_web_client
 
 SLACK_PATHS: Final = ("/slack/events", "/slack/commands")
+# What Slack sends: Unix seconds, and "v0=" with a hex HMAC-SHA256. Both are checked as ASCII:
+# bolt's int() takes other digits and its compare_digest raises on non-ASCII text.
+_TIMESTAMP: Final = re.compile(r"[0-9]{1,12}", re.ASCII)
+_SIGNATURE: Final = re.compile(r"v0=[0-9a-f]{64}", re.ASCII)
 _TOKEN_HINTS: Final = {
     "SLACK_BOT_TOKEN": ("xoxb-", "the Bot User OAuth Token from OAuth & Permissions"),
     "SLACK_APP_TOKEN": (
@@ -72,15 +77,40 @@ def _token(environ: Mapping[str, str], name: str) -> str:
 
 
 def slack_web_app(app: AsyncApp) -> web.Application:
-    """An aiohttp application that hands POSTs on SLACK_PATHS to the bolt app."""
+    """An aiohttp application that hands POSTs on SLACK_PATHS to the bolt app.
+
+    A request whose signature headers are not shaped like Slack's, or whose body bolt cannot read,
+    is refused with 401 before bolt sees it: bolt's verifier and body parser raise on those
+    (a 500 and a logged traceback), though no such request can be Slack's.
+    """
 
     async def dispatch(request: web.Request) -> web.Response:
-        response = await app.async_dispatch(await to_bolt_request(request))
+        if not signature_headers_well_formed(request.headers):
+            return _refused()
+        try:
+            bolt_request = await to_bolt_request(request)
+        # Undecodable UTF-8 or JSON (ValueError), or JSON of another shape than an object, which
+        # bolt reads as one while building the request (the rest).
+        except (ValueError, AttributeError, TypeError, LookupError):
+            return _refused()
+        response = await app.async_dispatch(bolt_request)
         return await to_aiohttp_response(response)
 
     web_app = web.Application()
     web_app.add_routes([web.post(path, dispatch) for path in SLACK_PATHS])
     return web_app
+
+
+def signature_headers_well_formed(headers: Mapping[str, str]) -> bool:
+    """Whether the timestamp is a plain number and the signature `v0=` and 64 hex digits."""
+    timestamp = headers.get("X-Slack-Request-Timestamp", "")
+    signature = headers.get("X-Slack-Signature", "")
+    return bool(_TIMESTAMP.fullmatch(timestamp) and _SIGNATURE.fullmatch(signature))
+
+
+def _refused() -> web.Response:
+    """Bolt's own answer to a request that fails verification."""
+    return web.json_response({"error": "invalid request"}, status=401)
 
 
 @asynccontextmanager
