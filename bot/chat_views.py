@@ -64,6 +64,8 @@ def digest_message(digest: Digest) -> Message:
         return notice(empty_digest_sentence(digest))
     heading = f"News digest · {period_words(digest)}"
     counted = f"{count} {'story' if count == 1 else 'stories'}"
+    if digest.more:
+        counted += f" · {digest.more:,} more in this period not shown"
     blocks: list[Block] = [Title(heading)]
     blocks += [story_item(story) for story in digest.stories]
     blocks.append(Context(counted))

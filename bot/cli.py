@@ -254,6 +254,17 @@ def digest(
             "what it repeats and marks stories that grew as updates.",
         ),
     ] = False,
+    max_stories: Annotated[
+        int | None,
+        typer.Option(
+            "--max-stories",
+            min=1,
+            max=500,
+            metavar="N",
+            help="Show the N most important stories (default: [digest] max_stories, 25); "
+            "the rest are counted.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Print the digest of the stored articles of a period.
@@ -281,7 +292,8 @@ def digest(
         audience = f"webhook:{target.name}" if target else channel.strip()
         with open_app(config, debug=choices.debug) as core:
             history = DigestHistory(core.engine, audience)
-            result = build_digest(core.store, period, core.merging, history)
+            limit = max_stories or config.digest.max_stories
+            result = build_digest(core.store, period, core.merging, history, limit=limit)
             if target is not None and result.stories:
                 posted = _post_digest(target, result)
                 history.remember(result, core.clock())

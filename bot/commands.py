@@ -272,7 +272,8 @@ def _digest(core: App, request: _Request) -> Message:
         raise InputError(
             "That period reaches back further than any date; give a shorter one such as 7d, or all"
         ) from None
-    return digest_message(build_digest(core.store, period, core.merging))
+    limit = core.config.digest.max_stories
+    return digest_message(build_digest(core.store, period, core.merging, limit=limit))
 
 
 def _ask(core: App, request: _Request) -> Message:

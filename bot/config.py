@@ -67,6 +67,7 @@ class DigestConfig:
     """Digest defaults."""
 
     since: str = "24h"
+    max_stories: int = 25  # the most important stories shown; the rest are counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +143,7 @@ SCHEMA: dict[str, dict[str, Parser]] = {
     "store": {"url": _text},
     "summarizer": {"points": _integer(1, 10)},
     "ingest": {"max_file_mb": _positive_number},
-    "digest": {"since": _period},
+    "digest": {"since": _period, "max_stories": _integer(1, 500)},
     "feeds": {
         "interval": duration,
         "max_item_age": optional_duration,

@@ -47,17 +47,42 @@ def build_digest(
     period: Period,
     merging: StorySources | None = None,
     history: DigestHistory | None = None,
+    *,
+    limit: int | None = None,
 ) -> Digest:
-    """The stories of `period`, most important first; with `history`, only what is new."""
+    """The stories of `period`, most important first; with `history`, only what is new; with
+    `limit`, the `limit` most important (`Digest.more` counts the stories not looked at).
+
+    Telling a story (merging its points, comparing them with what was said) is the costly part,
+    so stories are told best bound first and telling stops once no story left could outrank
+    the last one kept: a story's importance is its number of sources plus novelty and recency,
+    each between 0 and 1, so it is at most sources + 2.
+    """
     articles = {a.id: a for a in store.articles_since(period.start)}
     rows = merging.stories.stories_since(period.start) if merging else []
     embedder = merging.embedder if merging else None
-    groups = _groups(rows, articles)
+    groups = sorted(_groups(rows, articles), key=lambda g: (-len(g.members), g.id))
     said = history.said([g.id for g in groups]) if history else {}
-    told = [_tell(group, said.get(group.id), embedder) for group in groups]
-    kept = [(story, novelty) for story, novelty in told if story is not None]
+    kept: list[tuple[Story, float]] = []
+    told = 0
+    for group in groups:
+        if limit is not None and len(kept) >= limit:
+            floor = min(len(story.sources) for story, _ in _top(kept, limit))
+            if len(group.members) + 2 <= floor:
+                break
+        story, novelty = _tell(group, said.get(group.id), embedder)
+        told += 1
+        if story is not None:
+            kept.append((story, novelty))
     ranked = _ranked(kept)
-    return Digest(period, tuple(ranked), repeated=len(told) - len(kept))
+    shown = ranked if limit is None else ranked[:limit]
+    more = len(groups) - told + len(ranked) - len(shown)
+    return Digest(period, tuple(shown), repeated=told - len(kept), more=more)
+
+
+def _top(kept: list[tuple[Story, float]], limit: int) -> list[tuple[Story, float]]:
+    """The `limit` kept stories with the most sources."""
+    return sorted(kept, key=lambda item: -len(item[0].sources))[:limit]
 
 
 def _groups(rows: Sequence[StoryRow], articles: dict[str, Article]) -> list[_Group]:

@@ -106,11 +106,13 @@ class Story:
 @dataclass(frozen=True, slots=True)
 class Digest:
     """The stories of one period, most important first; `repeated` counts the stories left out
-    because they only repeat what an earlier digest told the channel."""
+    because they only repeat what an earlier digest told the channel, `more` the stories past
+    the digest's limit that were not looked at (some may turn out to repeat)."""
 
     period: Period
     stories: tuple[Story, ...]
     repeated: int = 0
+    more: int = 0
 
 
 @dataclass(frozen=True, slots=True)

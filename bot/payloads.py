@@ -77,6 +77,7 @@ class DigestPayload(TypedDict):
     period: str
     stories: list[StoryPayload]
     repeated: int  # stories left out: they only repeat what an earlier digest said
+    more: int  # stories past the limit, not shown ([digest] max_stories, --max-stories)
 
 
 class EvidencePayload(TypedDict):
@@ -242,6 +243,7 @@ def digest_payload(digest: Digest) -> DigestPayload:
         "period": digest.period.label,
         "stories": [story_payload(s) for s in digest.stories],
         "repeated": digest.repeated,
+        "more": digest.more,
     }
 
 

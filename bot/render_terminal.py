@@ -46,6 +46,8 @@ def digest_view(digest: Digest) -> RenderableType:
     header = f"News digest · {_period_words(digest)} · {count} {noun}"
     if digest.repeated:
         header += f" · {digest.repeated} without news left out"
+    if digest.more:
+        header += f" · {digest.more:,} more not shown (--max-stories)"
     sections: list[RenderableType] = [Rule(Text(header, style="bold"), align="left")]
     for number, story in enumerate(digest.stories, start=1):
         sections += [Text(""), _story_view(number, story)]

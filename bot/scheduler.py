@@ -203,7 +203,8 @@ class ScheduledDigests:
 
     def _build(self, schedule: Schedule, slot: Slot, history: DigestHistory) -> Digest:
         period = slot_period(schedule.time.before(slot), slot)
-        return build_digest(self._core.store, period, self._core.merging, history)
+        limit = self._core.config.digest.max_stories
+        return build_digest(self._core.store, period, self._core.merging, history, limit=limit)
 
     async def _record(self, claim: Claim, messages: int, note: str | None) -> None:
         """Mark the claim posted; a failure here is logged (the post itself already happened)."""

@@ -208,7 +208,7 @@ def test_digest_json(cli: Cli, seeds_dir: Path) -> None:
     most sources first, headlines never empty."""
     ingested = cli.json("ingest", str(seeds_dir))
     payload = cli.json("digest")
-    assert set(payload) == {"period", "stories", "repeated"}
+    assert set(payload) == {"period", "stories", "repeated", "more"}
     assert payload["period"] == "24h"
     assert payload["repeated"] == 0
     assert 2 <= len(payload["stories"]) < 5
@@ -236,7 +236,8 @@ def test_digest_of_an_empty_store_is_friendly(cli: Cli) -> None:
     result = cli("digest")
     assert result.exit_code == 0
     assert result.stdout.strip() == "Nothing ingested in the last 24h. Try `newsbot ingest seeds/`."
-    assert cli.json("digest", "--since", "7d") == {"period": "7d", "stories": [], "repeated": 0}
+    empty = {"period": "7d", "stories": [], "repeated": 0, "more": 0}
+    assert cli.json("digest", "--since", "7d") == empty
 
 
 def test_a_remembered_digest_is_not_repeated_to_its_channel(cli: Cli, seeds_dir: Path) -> None:

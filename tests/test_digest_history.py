@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App, open_app
+from bot.chat_views import digest_message
 from bot.config import load_config
 from bot.digest import build_digest
 from bot.digest_history import DigestHistory
@@ -138,3 +139,21 @@ def test_without_embeddings_the_same_text_counts_as_said(tmp_path: Path, seeds_d
         history.remember(first, T0)
         again = build_digest(core.store, period, None, history)
         assert (again.stories, again.repeated) == ((), 1)
+
+
+def test_a_limited_digest_shows_the_same_top_stories_and_counts_the_rest(
+    core: App, seeds_dir: Path
+) -> None:
+    """With a limit the digest keeps the order of the unlimited one and says how many more
+    stories the period holds; JSON and the chat footnote carry that count."""
+    for prefix in ("000", "001", "002", "003", "004"):
+        ingest(core, seeds_dir, prefix)
+    period = parse_period("all", core.clock())
+    whole = build_digest(core.store, period, core.merging)
+    for limit in (1, 2):
+        part = build_digest(core.store, period, core.merging, limit=limit)
+        assert [s.id for s in part.stories] == [s.id for s in whole.stories[:limit]]
+        assert part.more == len(whole.stories) - limit
+    part = build_digest(core.store, period, core.merging, limit=1)
+    assert digest_payload(part)["more"] == len(whole.stories) - 1
+    assert f"{part.more} more in this period not shown" in digest_message(part).fallback
