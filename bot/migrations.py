@@ -310,6 +310,10 @@ def _add_article_authors(connection: Connection) -> None:
     connection.execute(text("ALTER TABLE articles ADD COLUMN author TEXT"))
 
 
+def _index_fact_names(connection: Connection) -> None:
+    connection.execute(text("CREATE INDEX ix_facts_kind_lower_value ON facts (kind, lower(value))"))
+
+
 def _create_schedule_tables(connection: Connection) -> None:
     metadata = MetaData()
     Table(
@@ -420,6 +424,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "articles keep their author", _add_article_authors),
     Migration(9, "digest schedules and the delivery ledger", _create_schedule_tables),
     Migration(10, "topic subscriptions and their pending alerts", _create_subscription_tables),
+    Migration(11, "index fact names case-insensitively, for story rarity", _index_fact_names),
 )
 
 

@@ -126,6 +126,7 @@ facts = Table(
     Index("ix_facts_related_id", "related_id"),
     Index("ix_facts_article_position", "article_id", "position"),
     Index("ix_facts_kind_value", "kind", "value"),
+    # ix_facts_kind_lower_value on (kind, lower(value)) too (migration 11), for name counts.
 )
 
 article_vectors = Table(

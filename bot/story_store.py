@@ -14,17 +14,18 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Connection, Engine, and_, func, insert, select, update
 
 from bot.engine import reading, writing
-from bot.schema import article_vectors, facts, stories, story_articles
+from bot.schema import article_vectors, articles, facts, stories, story_articles
 from summarizer.signature import FIGURE_KINDS, NAME_KINDS
 
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """An article of a recent story, with its packed vector."""
+    """An article of a recent story, with its packed vector and the story's last growth."""
 
     story_id: str
     article_id: str
     vector: bytes
+    last_seen: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,14 +47,22 @@ class StoryStore:
     def recent_members(self, since: datetime) -> list[Member]:
         """The articles of stories that grew at or after `since`, with their vectors."""
         query = (
-            select(story_articles.c.story_id, story_articles.c.article_id, article_vectors.c.vector)
+            select(
+                story_articles.c.story_id,
+                story_articles.c.article_id,
+                article_vectors.c.vector,
+                stories.c.last_seen,
+            )
             .join(stories, stories.c.id == story_articles.c.story_id)
             .join(article_vectors, article_vectors.c.article_id == story_articles.c.article_id)
             .where(stories.c.last_seen >= since)
             .order_by(story_articles.c.story_id, story_articles.c.article_id)
         )
         with self._reading() as connection:
-            return [Member(r.story_id, r.article_id, r.vector) for r in connection.execute(query)]
+            return [
+                Member(r.story_id, r.article_id, r.vector, r.last_seen)
+                for r in connection.execute(query)
+            ]
 
     def specifics(self, article_ids: Sequence[str]) -> dict[str, tuple[set[str], set[str]]]:
         """Each article's names and figures as "kind:value" keys (see summarizer.signature)."""
@@ -74,7 +83,7 @@ class StoryStore:
         return found
 
     def document_frequencies(self, keys: Sequence[str]) -> tuple[dict[str, int], int]:
-        """How many stored articles hold each key, and how many articles hold any fact.
+        """How many stored articles hold each key, and how many articles are stored.
 
         Two grouped queries, one for names (compared in lower case) and one for figures.
         """
@@ -89,9 +98,9 @@ class StoryStore:
             ):
                 if values:
                     counts.update(_frequencies(connection, kinds, column, values))
-            total = connection.execute(
-                select(func.count(func.distinct(facts.c.article_id)))
-            ).scalar_one()
+            # All stored articles (nearly all hold a fact): a count the database keeps cheap,
+            # where counting the distinct articles of every fact read them all.
+            total = connection.execute(select(func.count()).select_from(articles)).scalar_one()
         return {key: counts.get(key, 0) for key in keys}, total
 
     def join(self, story_id: str | None, article_id: str, now: datetime, score: float) -> str:

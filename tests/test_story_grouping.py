@@ -1,0 +1,75 @@
+"""Story grouping with its in-memory window: what another instance placed is seen, old stories
+leave the window, and re-placing an article changes nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+from sqlalchemy import Engine
+
+from bot.fingerprint import fingerprint
+from bot.models import Article, ArticleIndex
+from bot.store import Store
+from bot.stories import StoryGrouper, StoryOptions
+from bot.story_store import StoryStore
+from bot.vectors import pack_vector
+from summarizer.signature import Signature
+
+T0 = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
+NOW_EVERY_TIME = StoryOptions(resync=0.0)  # read the store at every assignment
+
+
+def unit(*values: float) -> np.ndarray:
+    vector = np.zeros(512, dtype=np.float32)
+    vector[: len(values)] = values
+    return vector / np.linalg.norm(vector)
+
+
+def stored(store: Store, name: str, vector: np.ndarray, when: datetime) -> tuple[str, Signature]:
+    """An article row with its vector (as ingest writes it): its id and its signature."""
+    article = Article(
+        source=f"{name}.txt",
+        title=name,
+        text=f"text of {name}",
+        language="en",
+        fingerprint=fingerprint(name),
+        ingested_at=when,
+    )
+    assert store.add_article(article, ArticleIndex(vector=pack_vector(vector)))
+    return article.id, Signature(vector, frozenset(), frozenset())
+
+
+@pytest.fixture
+def store(engine: Engine) -> Store:
+    return Store(engine)
+
+
+def test_a_second_instance_sees_the_first_ones_stories(store: Store, engine: Engine) -> None:
+    """Two groupers on one store (two instances): an article close to one the other placed
+    joins its story; a distant one starts its own."""
+    one = StoryGrouper(StoryStore(engine), NOW_EVERY_TIME)
+    two = StoryGrouper(StoryStore(engine), NOW_EVERY_TIME)
+    a1, b1 = stored(store, "a1", unit(1, 0.1), T0), stored(store, "b1", unit(0, 0, 1), T0)
+    first = one.assign(*a1, T0)
+    other = two.assign(*b1, T0)
+    assert (first, other) == (a1[0], b1[0])
+    later = T0 + timedelta(minutes=3)
+    a2 = stored(store, "a2", unit(1, 0.12), later)
+    assert two.assign(*a2, later) == first
+    assert one.assign(*stored(store, "b2", unit(0, 0.01, 1), later), later) == other
+    assert one.assign(*a2, later) == first  # placed already: unchanged
+
+
+def test_a_story_older_than_the_window_is_not_joined(store: Store, engine: Engine) -> None:
+    """Eight days later the same vector starts a new story: the old one left the window."""
+    grouper = StoryGrouper(StoryStore(engine), StoryOptions(window=timedelta(days=7)))
+    vector = unit(1, 0.2)
+    old = stored(store, "old", vector, T0)
+    assert grouper.assign(*old, T0) == old[0]
+    week_later = T0 + timedelta(days=8)
+    new = stored(store, "new", vector, week_later)
+    assert grouper.assign(*new, week_later) == new[0]
+    soon = week_later + timedelta(hours=1)
+    assert grouper.assign(*stored(store, "next", vector, soon), soon) == new[0]
