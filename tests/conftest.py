@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,38 +14,33 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner, Result
 
+from bot.app import App, open_app
 from bot.cli import app
+from bot.config import load_config
+from bot.discovery import discover
 from bot.engine import open_engine
 from bot.fingerprint import normalise_whitespace
-from tests.pg_server import (
-    PostgresServer,
-    PostgresUnavailable,
-    drop_schema,
-    find_bin_dir,
-    fresh_schema,
-)
+from tests.pg_server import PostgresServer, drop_schema, fresh_schema, running_server
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = REPO_ROOT / "seeds"
 
 
+@contextmanager
+def seeded_app(home: Path) -> Iterator[App]:
+    """A real core on a SQLite store in `home`, holding the seed articles."""
+    config = load_config(None, {"HOME": str(home)})
+    with open_app(config, store_url=f"sqlite:///{home / 'news.db'}") as core:
+        for item in discover([str(SEEDS_DIR)]).items:
+            assert core.ingestor.ingest(item).error is None
+        yield core
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
     """One real PostgreSQL server for the session, started on loopback at first use."""
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        pytest.skip(
-            "PostgreSQL server binaries (initdb) not found: install Debian's postgresql "
-            "package (.ci/run does) to run the PostgreSQL half of the store tests"
-        )
-    server = PostgresServer(bin_dir)
-    try:
-        server.start()
-    except PostgresUnavailable as error:
-        server.stop()
-        pytest.skip(f"PostgreSQL could not be started here: {error}")
-    yield server
-    server.stop()
+    with running_server() as server:
+        yield server
 
 
 @pytest.fixture

@@ -18,11 +18,12 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Sequence
-from contextlib import suppress
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from sqlalchemy import create_engine, text
 
 SUPERUSER = "newsbot"
@@ -122,6 +123,28 @@ class PostgresServer:
         if done.returncode != 0:
             detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
             raise PostgresUnavailable(f"{program} failed: {detail[0]}")
+
+
+@contextmanager
+def running_server(*, durable: bool = False) -> Iterator[PostgresServer]:
+    """A started server, stopped and removed on exit; skips the test with a sentence saying why
+    when this machine has no PostgreSQL binaries or the server will not start."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        pytest.skip(
+            "PostgreSQL server binaries (initdb) not found: install Debian's postgresql "
+            "package (.ci/run does) to run the PostgreSQL tests"
+        )
+    server = PostgresServer(bin_dir, durable=durable)
+    try:
+        server.start()
+    except PostgresUnavailable as error:
+        server.stop()
+        pytest.skip(f"PostgreSQL could not be started here: {error}")
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def fresh_schema(base_url: str) -> tuple[str, str]:

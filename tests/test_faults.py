@@ -21,23 +21,14 @@ from bot.ingest import IngestOptions, Ingestor
 from bot.models import SourceText
 from bot.schema import articles, story_articles
 from tests.conftest import SEEDS_DIR
-from tests.pg_server import PostgresServer, PostgresUnavailable, find_bin_dir
+from tests.pg_server import PostgresServer, running_server
 
 
 @pytest.fixture
 def server() -> Iterator[PostgresServer]:
     """A PostgreSQL server of this test's own, durable (a commit survives its crash)."""
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL server binaries (initdb) not found; .ci/run installs them")
-    running = PostgresServer(bin_dir, durable=True)
-    try:
-        running.start()
-    except PostgresUnavailable as error:
-        running.stop()
-        pytest.skip(f"PostgreSQL could not be started here: {error}")
-    yield running
-    running.stop()
+    with running_server(durable=True) as running:
+        yield running
 
 
 def seeds() -> list[SourceText]:

@@ -16,14 +16,12 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.app import App, open_app
+from bot.app import App
 from bot.chat import Invocation, Message, Platform, Text
 from bot.commands import GENERIC_FAILURE, MAX_TEXT_CHARS, CommandRouter, split_command
-from bot.config import load_config
-from bot.discovery import discover
 from bot.render_discord import render_discord
 from bot.render_slack import render_slack
-from tests.conftest import SEEDS_DIR
+from tests.conftest import seeded_app
 from tests.fakes.webhook_fake import discord_limit_problems, slack_limit_problems
 from tests.hostile_checks import (
     discord_mentions,
@@ -88,11 +86,7 @@ arguments = st.one_of(
 @pytest.fixture(scope="module")
 def core(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     """A real core over the seed articles, on a SQLite store of its own."""
-    home = tmp_path_factory.mktemp("hostile-commands")
-    config = load_config(None, {"HOME": str(home)})
-    with open_app(config, store_url=f"sqlite:///{home / 'news.db'}") as app:
-        for item in discover([str(SEEDS_DIR)]).items:
-            assert app.ingestor.ingest(item).error is None
+    with seeded_app(tmp_path_factory.mktemp("hostile-commands")) as app:
         yield app
 
 

@@ -20,12 +20,10 @@ import pytest
 from aiohttp import ClientSession
 from slack_bolt.async_app import AsyncApp
 
-from bot.app import App, open_app
+from bot.app import App
 from bot.chat import Block, Context, Invocation, Item, Link, Message, Text, Title
 from bot.commands import GENERIC_FAILURE, CommandRouter
-from bot.config import load_config
 from bot.config_chat import SlackConfig
-from bot.discovery import discover
 from bot.errors import ConfigError
 from bot.models import SourceText
 from bot.platforms.slack_admin import SlackAdmins
@@ -42,7 +40,7 @@ from bot.platforms.slack_app import (
     socket_mode_connected,
 )
 from bot.render_slack import render_slack
-from tests.conftest import REPO_ROOT, SEEDS_DIR
+from tests.conftest import REPO_ROOT, seeded_app
 from tests.fakes.slack_fake import SlackFake, signed_headers, slash_command_fields
 from tests.loopback_http import unused_port
 
@@ -68,11 +66,7 @@ Handler = Callable[[Invocation], Message]
 @pytest.fixture(scope="module")
 def core(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     """A real core over the seed articles plus one article full of mention syntax."""
-    home = tmp_path_factory.mktemp("home")
-    config = load_config(None, {"HOME": str(home)})
-    with open_app(config, store_url=f"sqlite:///{home / 'news.db'}") as app:
-        for item in discover([str(SEEDS_DIR)]).items:
-            assert app.ingestor.ingest(item).error is None
+    with seeded_app(tmp_path_factory.mktemp("home")) as app:
         assert app.ingestor.ingest_source(CRAFTED).error is None
         yield app
 
