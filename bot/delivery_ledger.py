@@ -33,10 +33,8 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.engine import reading, writing
-from bot.errors import StoreError
+from bot.engine import insert_ignoring, reading, writing
 from bot.migrations import open_schema
 from bot.schema import delivery_ledger
 from bot.source_store import ChannelKey
@@ -203,20 +201,7 @@ def _insert_new(connection: Connection) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING: the primary key decides who claimed first,
     and a row comes back only to the one that inserted (rowcount is not reliable for this on
     every driver)."""
-    name = connection.dialect.name
-    if name == "postgresql":
-        return (
-            postgresql.insert(delivery_ledger)
-            .on_conflict_do_nothing()
-            .returning(delivery_ledger.c.kind)
-        )
-    if name == "sqlite":
-        return (
-            sqlite.insert(delivery_ledger)
-            .on_conflict_do_nothing()
-            .returning(delivery_ledger.c.kind)
-        )
-    raise StoreError(f"the {name} database is not supported; use SQLite or PostgreSQL")
+    return insert_ignoring(connection, delivery_ledger).returning(delivery_ledger.c.kind)
 
 
 def _entry(key: LedgerKey, row: Row[tuple[object, ...]]) -> LedgerEntry:

@@ -12,11 +12,9 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Connection, Engine, Insert, Table, and_, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import ColumnElement, Connection, Engine, Table, and_, select
 
-from bot.engine import reading, writing
+from bot.engine import insert_ignoring, reading, writing
 from bot.models import Digest
 from bot.schema import digest_said_articles, digest_said_points
 
@@ -79,7 +77,7 @@ class DigestHistory:
                 (digest_said_articles, article_rows),
             ):
                 if rows:
-                    connection.execute(_insert_ignoring_repeats(connection, table), rows)
+                    connection.execute(insert_ignoring(connection, table), rows)
 
     def _reading(self) -> AbstractContextManager[Connection]:
         return reading(self._engine, "read earlier digests")
@@ -87,10 +85,3 @@ class DigestHistory:
 
 def _this(table: Table, channel: str, story_ids: list[str]) -> ColumnElement[bool]:
     return and_(table.c.channel == channel, table.c.story_id.in_(story_ids))
-
-
-def _insert_ignoring_repeats(connection: Connection, table: Table) -> Insert:
-    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL: remembering is idempotent."""
-    if connection.dialect.name == "postgresql":
-        return postgresql_insert(table).on_conflict_do_nothing()
-    return sqlite_insert(table).on_conflict_do_nothing()

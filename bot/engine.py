@@ -11,12 +11,13 @@ so instances claim sources side by side.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -65,6 +66,23 @@ def postgres_engine(url: str) -> Engine:
         )
     except NoSuchModuleError:  # pragma: no cover - psycopg is a dependency
         raise StoreError("PostgreSQL stores need the psycopg package; reinstall newsbot") from None
+
+
+def dialect_insert(connection: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT of the connection's database that can take ON CONFLICT clauses."""
+    name = connection.dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name == "sqlite":
+        return sqlite.insert(table)
+    raise StoreError(f"the {name} database is not supported; use SQLite or PostgreSQL")
+
+
+def insert_ignoring(
+    connection: Connection, table: Table, *, keys: Sequence[str] | None = None
+) -> postgresql.Insert | sqlite.Insert:
+    """INSERT ... ON CONFLICT DO NOTHING: the primary key (or the unique `keys`) decides."""
+    return dialect_insert(connection, table).on_conflict_do_nothing(index_elements=keys)
 
 
 def is_postgres(engine: Engine | Connection) -> bool:

@@ -25,11 +25,10 @@ from typing import cast
 from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy import ColumnElement, Connection, Engine, Insert, Row, and_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.delivery_ledger import DeliveryLedger, LedgerKey
-from bot.engine import reading, writing
-from bot.errors import InputError, StoreError, echoed
+from bot.engine import dialect_insert, reading, writing
+from bot.errors import InputError, echoed
 from bot.migrations import open_schema
 from bot.schema import digest_schedules
 from bot.source_store import ChannelKey
@@ -318,14 +317,8 @@ def _upsert(connection: Connection, row: dict[str, object]) -> Insert:
     """INSERT ... ON CONFLICT (platform, channel) DO UPDATE on SQLite and PostgreSQL."""
     keys = ("platform", "channel")
     changes = {name: value for name, value in row.items() if name not in keys}
-    name = connection.dialect.name
-    if name == "postgresql":
-        pg = postgresql.insert(digest_schedules).values(row)
-        return pg.on_conflict_do_update(index_elements=keys, set_=changes)
-    if name == "sqlite":
-        lite = sqlite.insert(digest_schedules).values(row)
-        return lite.on_conflict_do_update(index_elements=keys, set_=changes)
-    raise StoreError(f"the {name} database is not supported; use SQLite or PostgreSQL")
+    insert = dialect_insert(connection, digest_schedules).values(row)
+    return insert.on_conflict_do_update(index_elements=keys, set_=changes)
 
 
 def _schedule(row: Row[tuple[object, ...]]) -> Schedule:

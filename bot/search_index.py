@@ -14,9 +14,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, func, insert, or_, select, text
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from bot.engine import insert_ignoring
 from bot.models import ArticleIndex, FactRecord, SentenceHit
 from bot.schema import article_vectors, entities, facts, near_duplicate_keys, sentences
 from summarizer import Fact
@@ -296,9 +295,7 @@ def _entity_ids(
     if not wanted:
         return {}
     rows = [{"kind": kind, "key": key, "name": name} for (kind, key), name in wanted.items()]
-    insert_new = sqlite_insert if connection.dialect.name == "sqlite" else postgresql_insert
-    statement = insert_new(entities).on_conflict_do_nothing(index_elements=["kind", "key"])
-    connection.execute(statement, rows)
+    connection.execute(insert_ignoring(connection, entities, keys=["kind", "key"]), rows)
     ids: dict[tuple[str, str], int] = {}
     pairs = list(wanted)
     for start in range(0, len(pairs), 200):

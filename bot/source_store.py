@@ -18,7 +18,6 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
-    Insert,
     Row,
     Select,
     and_,
@@ -29,10 +28,8 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.engine import reading, writing
-from bot.errors import StoreError
+from bot.engine import insert_ignoring, reading, writing
 from bot.migrations import open_schema
 from bot.schema import feed_items, sources
 
@@ -291,7 +288,7 @@ def _record(connection: Connection, record: PollRecord) -> Source | None:
     connection.execute(update(sources).where(where).values(values))
     rows = _seen_rows(record)
     if rows:
-        connection.execute(_insert_ignoring_duplicates(connection), rows)
+        connection.execute(insert_ignoring(connection, feed_items), rows)  # seen is idempotent
     row = connection.execute(select(sources).where(where)).first()
     return _source(row) if row is not None else None
 
@@ -310,16 +307,6 @@ def _matching(
     field = feed_items.c[column]
     query = select(field).where(feed_items.c.source_id == source_id, field.in_(values))
     return [str(value) for value in connection.execute(query).scalars()]
-
-
-def _insert_ignoring_duplicates(connection: Connection) -> Insert:
-    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL: seen items are idempotent."""
-    name = connection.dialect.name
-    if name == "postgresql":
-        return postgresql.insert(feed_items).on_conflict_do_nothing()
-    if name == "sqlite":
-        return sqlite.insert(feed_items).on_conflict_do_nothing()
-    raise StoreError(f"the {name} database is not supported; use SQLite or PostgreSQL")
 
 
 def _seen_rows(record: PollRecord) -> list[dict[str, object]]:

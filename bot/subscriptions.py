@@ -22,9 +22,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
-    Insert,
     Row,
-    Table,
     and_,
     delete,
     func,
@@ -32,12 +30,11 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.chat import Block, Context, Item, Link, Message, Text, Title
 from bot.chat_views import notice, source_label
-from bot.engine import reading, writing
-from bot.errors import InputError, StoreError, echoed
+from bot.engine import insert_ignoring, reading, writing
+from bot.errors import InputError, echoed
 from bot.migrations import open_schema
 from bot.schema import alert_pending, alert_sends, story_articles, subscriptions
 from bot.source_store import ChannelKey
@@ -109,7 +106,9 @@ class SubscriptionStore:
         }
         with self._writing("save the subscription") as connection:
             added = connection.execute(
-                _insert_new(connection, subscriptions).values(**row).returning(subscriptions.c.id)
+                insert_ignoring(connection, subscriptions)
+                .values(**row)
+                .returning(subscriptions.c.id)
             ).first()
             found = connection.execute(
                 select(subscriptions).where(_owned(target, user_id, topic))
@@ -170,7 +169,7 @@ class SubscriptionStore:
             kept = [row for row in rows if row["subscription_id"] in live]
             added = 0
             for row in kept:
-                statement = _insert_new(connection, alert_pending).values(**row)
+                statement = insert_ignoring(connection, alert_pending).values(**row)
                 key = alert_pending.c.subscription_id
                 added += connection.execute(statement.returning(key)).first() is not None
         return added
@@ -259,16 +258,6 @@ def _owned(target: ChannelKey, user_id: str | None, topic: str) -> ColumnElement
         owner,
         column.topic_key == topic_key(topic),
     )
-
-
-def _insert_new(connection: Connection, table: Table) -> Insert:
-    """INSERT ... ON CONFLICT DO NOTHING (a unique index decides)."""
-    name = connection.dialect.name
-    if name == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing()
-    if name == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing()
-    raise StoreError(f"the {name} database is not supported; use SQLite or PostgreSQL")
 
 
 def _subscription(row: Row[tuple[object, ...]]) -> Subscription:
