@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from typing import Any, Final
 
@@ -154,18 +154,25 @@ async def run_slack(
 
 async def check_bot_token(client: AsyncWebClient) -> None:
     """Call auth.test: ConfigError when Slack refuses the token, NewsbotError if unreachable."""
+    await _check_token(
+        client.auth_test(),
+        "SLACK_BOT_TOKEN",
+        "copy the Bot User OAuth Token again from the app's OAuth & Permissions page.",
+    )
+
+
+async def _check_token(call: Awaitable[object], variable: str, remedy: str) -> None:
+    """Await a Slack call made with the token in `variable`: ConfigError naming the variable
+    (never its value) when Slack refuses it, NewsbotError when Slack cannot be reached."""
     try:
-        await client.auth_test()
+        await call
     except (ClientError, TimeoutError) as error:
         raise NewsbotError(
             f"Cannot reach Slack ({type(error).__name__}); check the network and try again."
         ) from None
     except SlackApiError as error:
         code = error.response.get("error")
-        raise ConfigError(
-            f"Slack refused SLACK_BOT_TOKEN ({code}); copy the Bot User OAuth Token again "
-            "from the app's OAuth & Permissions page."
-        ) from None
+        raise ConfigError(f"Slack refused {variable} ({code}); {remedy}") from None
 
 
 @asynccontextmanager
@@ -211,15 +218,10 @@ async def check_app_token(app_token: str, *, base_url: str | None = None) -> Non
     The Socket Mode client itself retries a refused token forever; this check makes a wrong
     SLACK_APP_TOKEN stop the start with one sentence instead.
     """
-    try:
-        await slack_web_client(None, base_url=base_url).apps_connections_open(app_token=app_token)
-    except (ClientError, TimeoutError) as error:
-        raise NewsbotError(
-            f"Cannot reach Slack ({type(error).__name__}); check the network and try again."
-        ) from None
-    except SlackApiError as error:
-        code = error.response.get("error")
-        raise ConfigError(
-            f"Slack refused SLACK_APP_TOKEN ({code}); create an app-level token with "
-            "connections:write under Basic Information and set it again."
-        ) from None
+    client = slack_web_client(None, base_url=base_url)
+    await _check_token(
+        client.apps_connections_open(app_token=app_token),
+        "SLACK_APP_TOKEN",
+        "create an app-level token with connections:write under Basic Information and set "
+        "it again.",
+    )
