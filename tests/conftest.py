@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,16 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.delenv("NEWSBOT_DB", raising=False)
     return work
+
+
+@dataclass
+class MovableClock:
+    """A clock a test moves by hand."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 @dataclass

@@ -30,7 +30,7 @@ from bot.models import SourceText
 from bot.serve import serve
 from bot.source_store import ChannelKey, NewSource, SourceStore
 from bot.subscriptions import Subscription, SubscriptionStore
-from tests.conftest import SEEDS_DIR
+from tests.conftest import SEEDS_DIR, MovableClock
 from tests.fakes.slack_fake import SlackFake
 from tests.feed_samples import feed_route, rss20
 from tests.feed_samples import items as feed_items
@@ -40,16 +40,6 @@ from tests.test_slack import command, http_slack, post_command, shown_text
 EUROPE = "Europe expansion"
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 LEASE = timedelta(minutes=10)
-
-
-@dataclass
-class MovableClock:
-    """A clock a test moves forward."""
-
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass

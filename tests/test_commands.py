@@ -9,8 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +30,7 @@ from bot.commands import (
 from bot.config import load_config
 from bot.discovery import discover
 from bot.models import SourceText
-from tests.conftest import SEEDS_DIR
+from tests.conftest import SEEDS_DIR, MovableClock
 from tests.feed_samples import feed_route, items, rss20
 from tests.loopback_http import LoopbackServer, Route
 
@@ -42,16 +41,6 @@ CRAFTED = (
     "Quorvex spokesperson, who promised more tracks. The Quorvex track cost 12 million euros. "
     "Engineers from Quorvex Robotics will test delivery robots there for two years."
 )
-
-
-@dataclass
-class MovableClock:
-    """A clock a test can move forward (and must move back)."""
-
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture(scope="module")

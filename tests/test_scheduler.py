@@ -33,22 +33,13 @@ from bot.scheduler import DigestRun, DigestScheduler, ScheduledDigests, slot_per
 from bot.schedules import DigestTime, ScheduleStore, Slot
 from bot.source_store import ChannelKey
 from summarizer.embeddings import MultilingualEmbedder
+from tests.conftest import MovableClock
 
 AMSTERDAM = "Europe/Amsterdam"
 CHANNEL = ChannelKey("slack", "C1")
 NINE = DigestTime(9, 0, AMSTERDAM)
 SET_AT = datetime(2025, 11, 20, 12, 0, tzinfo=UTC)  # Thursday
 FRIDAY = NINE.following(SET_AT)  # Fri 21 Nov 09:00 CET = 08:00 UTC
-
-
-@dataclass
-class MovableClock:
-    """A clock the test moves by hand."""
-
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
