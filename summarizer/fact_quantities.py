@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-import simplemma
-
 from summarizer.fact_numbers import (
     COUNT_SCALE,
     NUMBER,
@@ -38,6 +36,7 @@ from summarizer.fact_numbers import (
     word_value,
 )
 from summarizer.fact_span import Span
+from summarizer.lemmas import lemma
 from summarizer.stopwords import stop_words
 
 
@@ -309,7 +308,7 @@ def _lemma(word: str, language: str) -> str:
     if language == "en" and word in _IRREGULAR:
         return _IRREGULAR[word]
     code = language if language in ("en", "nl", "de", "fr", "es", "it", "pt") else "en"
-    lemma = str(simplemma.lemmatize(word, lang=code)).lower()
+    found = lemma(word, code)
     if language == "nl":
-        return _DUTCH_UNITS.get(lemma, lemma)
-    return lemma
+        return _DUTCH_UNITS.get(found, found)
+    return found

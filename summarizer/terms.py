@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import simplemma
-
+from summarizer.lemmas import LEMMA_LANGUAGES, lemma
 from summarizer.sentences import words
 from summarizer.stopwords import stop_words
-
-# simplemma knows these; other languages fall back to lower-cased surface forms.
-_LEMMA_LANGUAGES = frozenset(
-    "bg ca cs cy da de el en es et fa fi fr ga gd gl gv hu hy id is it ka la lb lt lv mk ms nb "
-    "nl nn pl pt ro ru se sk sl sq sv sw tl tr uk".split()
-)
 
 
 def content_terms(text: str, language: str) -> list[str]:
@@ -33,6 +26,6 @@ def content_terms(text: str, language: str) -> list[str]:
 @lru_cache(maxsize=200_000)
 def _lemma(word: str, language: str) -> str:
     """simplemma's lemma of a lower-cased word, cached because news vocabulary repeats."""
-    if language not in _LEMMA_LANGUAGES or word.isdigit():
+    if language not in LEMMA_LANGUAGES or word.isdigit():
         return word
-    return str(simplemma.lemmatize(word, lang=language)).lower()
+    return lemma(word, language)
