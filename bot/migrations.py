@@ -7,9 +7,11 @@ it is.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import groupby
 
 from sqlalchemy import (
     BigInteger,
@@ -27,6 +29,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     func,
     insert,
     select,
@@ -38,6 +41,7 @@ from bot.engine import store_error, write_transaction
 from bot.errors import StoreError
 from bot.near_duplicates import near_text
 from bot.schema import UtcDateTime, schema_migrations
+from summarizer.signature import FIGURE_KINDS, NAME_KINDS, specific_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +318,39 @@ def _index_fact_names(connection: Connection) -> None:
     connection.execute(text("CREATE INDEX ix_facts_kind_lower_value ON facts (kind, lower(value))"))
 
 
+def _create_specific_counts(connection: Connection) -> None:
+    """Names and figures counted per article as articles are indexed (the rarity that stories
+    weigh them by), filled from the facts already stored; counting them per new article through
+    the index of migration 11 read every fact of a common value, which grew with the store."""
+    metadata = MetaData()
+    counts = Table(
+        "specific_counts",
+        metadata,
+        Column("key", Text, primary_key=True),
+        Column("articles", Integer, nullable=False),
+    )
+    metadata.create_all(connection)
+    kinds = sorted(NAME_KINDS | FIGURE_KINDS)
+    stored = text(
+        "SELECT article_id, kind, value FROM facts WHERE kind IN :kinds ORDER BY article_id"
+    ).bindparams(bindparam("kinds", expanding=True))
+    tally: Counter[str] = Counter()
+    for _, rows in groupby(connection.execute(stored, {"kinds": kinds}), key=lambda r: r[0]):
+        names, figures = specific_keys(_Fact(kind, value) for _, kind, value in rows)
+        tally.update(names | figures)
+    tally[""] = connection.execute(text("SELECT count(*) FROM articles")).scalar_one()
+    rows_out = [{"key": key, "articles": n} for key, n in sorted(tally.items())]
+    for start in range(0, len(rows_out), 10_000):
+        connection.execute(insert(counts), rows_out[start : start + 10_000])
+    connection.execute(text("DROP INDEX ix_facts_kind_lower_value"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Fact:
+    kind: str
+    value: str
+
+
 def _create_schedule_tables(connection: Connection) -> None:
     metadata = MetaData()
     Table(
@@ -425,6 +462,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "digest schedules and the delivery ledger", _create_schedule_tables),
     Migration(10, "topic subscriptions and their pending alerts", _create_subscription_tables),
     Migration(11, "index fact names case-insensitively, for story rarity", _index_fact_names),
+    Migration(12, "count names and figures per article, for story rarity", _create_specific_counts),
 )
 
 

@@ -126,8 +126,18 @@ facts = Table(
     Index("ix_facts_related_id", "related_id"),
     Index("ix_facts_article_position", "article_id", "position"),
     Index("ix_facts_kind_value", "kind", "value"),
-    # ix_facts_kind_lower_value on (kind, lower(value)) too (migration 11), for name counts.
 )
+
+# How many stored articles hold each name or figure ("kind:value" keys of summarizer.signature),
+# counted as articles are indexed, for the rarity that weighs shared specifics in stories. The
+# key "" counts the indexed articles themselves.
+specific_counts = Table(
+    "specific_counts",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("articles", Integer, nullable=False),
+)
+ALL_ARTICLES_KEY = ""
 
 article_vectors = Table(
     "article_vectors",

@@ -15,10 +15,19 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, func, insert, or_, select, text
 
-from bot.engine import insert_ignoring
+from bot.engine import dialect_insert, insert_ignoring
 from bot.models import ArticleIndex, FactRecord, SentenceHit
-from bot.schema import article_vectors, entities, facts, near_duplicate_keys, sentences
+from bot.schema import (
+    ALL_ARTICLES_KEY,
+    article_vectors,
+    entities,
+    facts,
+    near_duplicate_keys,
+    sentences,
+    specific_counts,
+)
 from summarizer import Fact
+from summarizer.signature import specific_keys
 
 MAX_MATCH_TERMS = 32
 POSTGRES_CANDIDATES = 200  # matching sentences re-scored per PostgreSQL search
@@ -53,6 +62,7 @@ def write_index(connection: Connection, article_id: str, index: ArticleIndex) ->
     fact_rows = [_fact_row(article_id, fact, ids) for fact in index.facts]
     if fact_rows:
         connection.execute(insert(facts), fact_rows)
+    count_specifics(connection, index.facts)
     if index.vector is not None:
         connection.execute(
             insert(article_vectors).values(article_id=article_id, vector=index.vector)
@@ -60,6 +70,18 @@ def write_index(connection: Connection, article_id: str, index: ArticleIndex) ->
     if index.near_keys:
         key_rows = [{"key": key, "article_id": article_id} for key in index.near_keys]
         connection.execute(insert(near_duplicate_keys), key_rows)
+
+
+def count_specifics(connection: Connection, found: Iterable[Fact]) -> None:
+    """Count one more article holding each of these facts' names and figures, and one more
+    article (the key ""); an article is indexed once, so each of its keys counts once."""
+    names, figures = specific_keys(found)
+    rows = [{"key": key, "articles": 1} for key in sorted({ALL_ARTICLES_KEY, *names, *figures})]
+    upsert = dialect_insert(connection, specific_counts)
+    counted = upsert.on_conflict_do_update(
+        index_elements=["key"], set_={"articles": specific_counts.c.articles + 1}
+    )
+    connection.execute(counted, rows)
 
 
 def match_expression(terms: Iterable[str]) -> str:

@@ -90,11 +90,7 @@ class StoryGrouper:
         row = {m.article_id: i for i, m in enumerate(members)}
         specifics = self._store.specifics([m.article_id for m in candidates])
         return {
-            m.article_id: Signature(
-                vectors[row[m.article_id]],
-                frozenset(specifics[m.article_id][0]),
-                frozenset(specifics[m.article_id][1]),
-            )
+            m.article_id: Signature(vectors[row[m.article_id]], *specifics[m.article_id])
             for m in candidates
         }
 

@@ -10,12 +10,23 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 
-from sqlalchemy import ColumnElement, Connection, Engine, and_, func, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from bot.engine import reading, writing
-from bot.schema import article_vectors, articles, facts, stories, story_articles
-from summarizer.signature import FIGURE_KINDS, NAME_KINDS
+from bot.schema import (
+    ALL_ARTICLES_KEY,
+    article_vectors,
+    facts,
+    specific_counts,
+    stories,
+    story_articles,
+)
+from summarizer.signature import specific_keys
+
+# An article's names and figures, as summarizer.signature.specific_keys gives them.
+Specifics = tuple[frozenset[str], frozenset[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,44 +75,35 @@ class StoryStore:
                 for r in connection.execute(query)
             ]
 
-    def specifics(self, article_ids: Sequence[str]) -> dict[str, tuple[set[str], set[str]]]:
+    def specifics(
+        self, article_ids: Sequence[str]
+    ) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
         """Each article's names and figures as "kind:value" keys (see summarizer.signature).
 
         Selected by article id alone (its index); filtering on the kinds in SQL made SQLite
         pick the kind index and read every name and figure fact of the store."""
-        query = select(facts.c.article_id, facts.c.kind, facts.c.value).where(
-            facts.c.article_id.in_(article_ids)
+        query = (
+            select(facts.c.article_id, facts.c.kind, facts.c.value)
+            .where(facts.c.article_id.in_(article_ids))
+            .order_by(facts.c.article_id)
         )
-        found: dict[str, tuple[set[str], set[str]]] = {a: (set(), set()) for a in article_ids}
         with self._reading() as connection:
-            for row in connection.execute(query):
-                names, figures = found[row.article_id]
-                if row.kind in NAME_KINDS:
-                    names.add(f"{row.kind}:{row.value.casefold()}")
-                elif row.kind in FIGURE_KINDS:
-                    figures.add(f"{row.kind}:{row.value}")
+            rows = connection.execute(query).all()
+        found: dict[str, Specifics] = {a: (frozenset(), frozenset()) for a in article_ids}
+        for article_id, group in groupby(rows, key=lambda row: row.article_id):
+            found[article_id] = specific_keys(group)
         return found
 
     def document_frequencies(self, keys: Sequence[str]) -> tuple[dict[str, int], int]:
-        """How many stored articles hold each key, and how many articles are stored.
-
-        Two grouped queries, one for names (compared in lower case) and one for figures.
-        """
-        split = [key.split(":", 1) for key in keys]
-        names = {value for kind, value in split if kind in NAME_KINDS}
-        figures = {value for kind, value in split if kind not in NAME_KINDS}
-        counts = dict.fromkeys(keys, 0)
+        """How many stored articles hold each key, and how many articles are stored: counters
+        kept as articles are indexed (bot.search_index.count_specifics), one indexed read."""
+        wanted = sorted({ALL_ARTICLES_KEY, *keys})
+        query = select(specific_counts.c.key, specific_counts.c.articles).where(
+            specific_counts.c.key.in_(wanted)
+        )
         with self._reading() as connection:
-            for kinds, column, values in (
-                (NAME_KINDS, func.lower(facts.c.value), names),
-                (FIGURE_KINDS, facts.c.value, figures),
-            ):
-                if values:
-                    counts.update(_frequencies(connection, kinds, column, values))
-            # All stored articles (nearly all hold a fact): a count the database keeps cheap,
-            # where counting the distinct articles of every fact read them all.
-            total = connection.execute(select(func.count()).select_from(articles)).scalar_one()
-        return {key: counts.get(key, 0) for key in keys}, total
+            counts = {row.key: row.articles for row in connection.execute(query)}
+        return {key: counts.get(key, 0) for key in keys}, counts.get(ALL_ARTICLES_KEY, 0)
 
     def join(self, story_id: str | None, article_id: str, now: datetime, score: float) -> str:
         """Put the article in a story (a new one when `story_id` is None); idempotent."""
@@ -148,20 +150,6 @@ class StoryStore:
 
     def _reading(self) -> AbstractContextManager[Connection]:
         return reading(self._engine, "read stories")
-
-
-def _frequencies(
-    connection: Connection,
-    kinds: frozenset[str],
-    column: ColumnElement[str],
-    values: set[str],
-) -> dict[str, int]:
-    query = (
-        select(facts.c.kind, column.label("value"), func.count(func.distinct(facts.c.article_id)))
-        .where(and_(facts.c.kind.in_(kinds), column.in_(values)))
-        .group_by(facts.c.kind, column)
-    )
-    return {f"{kind}:{value}": count for kind, value, count in connection.execute(query)}
 
 
 def _story_of(connection: Connection, article_id: str) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -60,10 +61,30 @@ def signature(summary: Summary, embedder: Embedder) -> Signature:
     return Signature(vector, *specifics(summary))
 
 
+class KindAndValue(Protocol):
+    """A fact as far as signatures care: its kind and normalised value."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def value(self) -> str: ...
+
+
 def specifics(summary: Summary) -> tuple[frozenset[str], frozenset[str]]:
     """The article's names and figures as "kind:value" keys."""
-    names = {f"{f.kind}:{f.value.casefold()}" for f in summary.facts if f.kind in NAME_KINDS}
-    figures = {f"{f.kind}:{f.value}" for f in summary.facts if f.kind in FIGURE_KINDS}
+    return specific_keys(summary.facts)
+
+
+def specific_keys(facts: Iterable[KindAndValue]) -> tuple[frozenset[str], frozenset[str]]:
+    """The names (compared without case) and figures among `facts`, as "kind:value" keys."""
+    names: set[str] = set()
+    figures: set[str] = set()
+    for fact in facts:
+        if fact.kind in NAME_KINDS:
+            names.add(f"{fact.kind}:{fact.value.casefold()}")
+        elif fact.kind in FIGURE_KINDS:
+            figures.add(f"{fact.kind}:{fact.value}")
     return frozenset(names), frozenset(figures)
 
 

@@ -114,7 +114,7 @@ def test_upgrading_a_store_keys_the_articles_it_already_holds(
             connection.execute(text(f"DROP TABLE {table}"))
         connection.execute(text("DROP TABLE digest_said_articles"))
         connection.execute(text("ALTER TABLE articles DROP COLUMN author"))
-        connection.execute(text("DROP INDEX ix_facts_kind_lower_value"))
+        connection.execute(text("DROP TABLE specific_counts"))
         connection.execute(text("DELETE FROM schema_migrations WHERE version > 5"))
     upgraded = Store(engine)
     assert upgraded.schema_version() == MIGRATIONS[-1].version

@@ -7,14 +7,17 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from bot.fingerprint import fingerprint
+from bot.migrations import MIGRATIONS
 from bot.models import Article, ArticleIndex
 from bot.store import Store
 from bot.stories import StoryGrouper, StoryOptions
 from bot.story_store import StoryStore
 from bot.vectors import pack_vector
+from summarizer import Fact
+from summarizer.models import FactKind
 from summarizer.signature import Signature
 
 T0 = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
@@ -73,3 +76,61 @@ def test_a_story_older_than_the_window_is_not_joined(store: Store, engine: Engin
     assert grouper.assign(*new, week_later) == new[0]
     soon = week_later + timedelta(hours=1)
     assert grouper.assign(*stored(store, "next", vector, soon), soon) == new[0]
+
+
+def fact(kind: FactKind, value: str) -> Fact:
+    sentence = f"A sentence naming {value}."
+    return Fact(kind, value, value, sentence, position=0, start=sentence.index(value))
+
+
+def with_facts(store: Store, name: str, *found: Fact) -> str:
+    article = Article(
+        source=f"{name}.txt",
+        title=name,
+        text=f"text of {name}",
+        language="en",
+        fingerprint=fingerprint(name),
+        ingested_at=T0,
+    )
+    assert store.add_article(article, ArticleIndex(facts=found))
+    return article.id
+
+
+RARITY_KEYS = ["place:china", "person:rudolf dittrich", "money:EUR 5", "person:nobody"]
+
+
+def test_names_and_figures_are_counted_once_per_article(store: Store, engine: Engine) -> None:
+    """Rarity's document frequencies: names compared without case, a name an article repeats
+    counted once, an article stored twice counted once, and the number of articles."""
+    china = fact("place", "China")
+    with_facts(store, "a", china, fact("person", "Rudolf Dittrich"), china)
+    with_facts(store, "b", fact("place", "CHINA"), fact("money", "EUR 5"))
+    with_facts(store, "c")
+    again = Article("a.txt", "a", "text of a", "en", fingerprint("a"), T0)
+    assert not store.add_article(again, ArticleIndex(facts=(china,)))
+    counts, total = StoryStore(engine).document_frequencies(RARITY_KEYS)
+    assert counts == {
+        "place:china": 2,
+        "person:rudolf dittrich": 1,
+        "money:EUR 5": 1,
+        "person:nobody": 0,
+    }
+    assert total == 3
+
+
+def test_an_older_store_gets_its_counts_from_the_facts_it_holds(
+    store: Store, engine: Engine
+) -> None:
+    """Upgrading a store from before the counts (schema 11) counts the stored facts."""
+    with_facts(store, "a", fact("place", "China"), fact("person", "Rudolf Dittrich"))
+    with_facts(store, "b", fact("place", "china"), fact("money", "EUR 5"))
+    before = StoryStore(engine).document_frequencies(RARITY_KEYS)
+    with engine.begin() as connection:  # back to schema version 11
+        connection.execute(text("DROP TABLE specific_counts"))
+        connection.execute(
+            text("CREATE INDEX ix_facts_kind_lower_value ON facts (kind, lower(value))")
+        )
+        connection.execute(text("DELETE FROM schema_migrations WHERE version > 11"))
+    assert Store(engine).schema_version() == MIGRATIONS[-1].version
+    assert StoryStore(engine).document_frequencies(RARITY_KEYS) == before
+    assert before[0]["place:china"] == 2
