@@ -18,11 +18,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from bot.digest_history import DigestHistory, SaidStory
 from bot.models import Article, Digest, Period, StoredKeyPoint, Story, StorySource
 from bot.store import ArticleStore
 from bot.story_store import StoryRow, StoryStore
-from summarizer.embeddings import Embedder
+from bot.vectors import unpack_vectors
+from summarizer.embeddings import Embedder, Vectors
 
 SAME_POINT = 0.75
 MAX_POINTS = 5
@@ -140,25 +143,27 @@ def _tell(
     if said is None:
         return replace(story, key_points=story.key_points[:MAX_POINTS]), 1.0
     fresh = {
-        point.text
+        point.text: point
         for article in group.members
         if article.id not in said.article_ids
         for point in article.key_points
     }
-    new = _unsaid([p for p in story.key_points if p in fresh], said.points, embedder)
+    new = _unsaid([fresh[p] for p in story.key_points if p in fresh], said.points, embedder)
     if not new:
         return None, 0.0
     novelty = len(new) / len(story.key_points)
     return replace(story, key_points=tuple(new[:MAX_POINTS]), update=True), novelty
 
 
-def _unsaid(points: Sequence[str], said: Sequence[str], embedder: Embedder | None) -> list[str]:
+def _unsaid(
+    points: Sequence[StoredKeyPoint], said: Sequence[str], embedder: Embedder | None
+) -> list[str]:
     """The points that say nothing an earlier digest said (same text, or same meaning)."""
-    fresh = [p for p in points if p not in set(said)]
+    fresh = [p for p in points if p.text not in set(said)]
     if not fresh or not said or embedder is None:
-        return fresh
-    similar = embedder.encode(fresh) @ embedder.encode(list(said)).T
-    return [p for p, row in zip(fresh, similar, strict=True) if row.max() < SAME_POINT]
+        return [p.text for p in fresh]
+    similar = point_vectors(fresh, embedder) @ embedder.encode(list(said)).T
+    return [p.text for p, row in zip(fresh, similar, strict=True) if row.max() < SAME_POINT]
 
 
 def _headline(members: list[Article]) -> str:
@@ -171,7 +176,7 @@ def _headline(members: list[Article]) -> str:
 
 def _distinct(points: list[StoredKeyPoint], embedder: Embedder) -> list[StoredKeyPoint]:
     """The points in their order, a repeat dropped for the better-scored point it repeats."""
-    vectors = embedder.encode([p.text for p in points])
+    vectors = point_vectors(points, embedder)
     similar = vectors @ vectors.T
     by_score = sorted(range(len(points)), key=lambda i: (-points[i].score, i))
     kept: list[int] = []
@@ -179,6 +184,21 @@ def _distinct(points: list[StoredKeyPoint], embedder: Embedder) -> list[StoredKe
         if all(similar[index, other] < SAME_POINT for other in kept):
             kept.append(index)
     return [points[i] for i in sorted(kept)]
+
+
+def point_vectors(points: Sequence[StoredKeyPoint], embedder: Embedder) -> Vectors:
+    """The points' embeddings: those stored at ingest, the others (stored before schema 13, or
+    without an embedder) embedded now."""
+    vectors = np.zeros((len(points), embedder.dimensions), dtype=np.float32)
+    missing = []
+    for row, point in enumerate(points):
+        if point.vector is not None and len(point.vector) == 2 * embedder.dimensions:
+            vectors[row] = unpack_vectors([point.vector], embedder.dimensions)[0]
+        else:
+            missing.append(row)
+    if missing:
+        vectors[missing] = embedder.encode([points[row].text for row in missing])
+    return vectors
 
 
 def story_of(article: Article) -> Story:

@@ -137,8 +137,8 @@ class Ingestor:
         original = None if near is None else self._near_duplicate(near)
         if original is not None:
             return self._fold(source, content, *original)
-        article = _new_article(source, summary, content, self._clock())
         signature = self._signature(summary)
+        article = _new_article(source, summary, content, self._clock(), signature)
         index = self._index(article, summary, signature, near)
         if self._store.add_article(article, index):
             story_id = self._place(article, signature)
@@ -226,8 +226,23 @@ def _sentence(name: str, error: Exception) -> str:
     return str(error)
 
 
-def _new_article(source: SourceText, summary: Summary, content: str, now: datetime) -> Article:
-    points = tuple(StoredKeyPoint(p.position, p.text, p.score) for p in summary.key_points)
+def _new_article(
+    source: SourceText,
+    summary: Summary,
+    content: str,
+    now: datetime,
+    signature: Signature | None = None,
+) -> Article:
+    vectors = signature.points if signature is not None else None
+    points = tuple(
+        StoredKeyPoint(
+            p.position,
+            p.text,
+            p.score,
+            None if vectors is None else pack_vector(vectors[index]),
+        )
+        for index, p in enumerate(summary.key_points)
+    )
     return Article(
         source=source.source,
         title=article_title(summary, source),

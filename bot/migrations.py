@@ -345,6 +345,11 @@ def _create_specific_counts(connection: Connection) -> None:
     connection.execute(text("DROP INDEX ix_facts_kind_lower_value"))
 
 
+def _add_key_point_vectors(connection: Connection) -> None:
+    kind = "BYTEA" if connection.dialect.name == "postgresql" else "BLOB"
+    connection.execute(text(f"ALTER TABLE key_points ADD COLUMN vector {kind}"))
+
+
 @dataclass(frozen=True, slots=True)
 class _Fact:
     kind: str
@@ -463,6 +468,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "topic subscriptions and their pending alerts", _create_subscription_tables),
     Migration(11, "index fact names case-insensitively, for story rarity", _index_fact_names),
     Migration(12, "count names and figures per article, for story rarity", _create_specific_counts),
+    Migration(13, "key points keep their embedding, for digests", _add_key_point_vectors),
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -33,6 +33,7 @@ class StoredKeyPoint:
     position: int
     text: str
     score: float
+    vector: bytes | None = field(default=None, compare=False, repr=False)  # bot.vectors
 
 
 @dataclass(frozen=True, slots=True)

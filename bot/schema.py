@@ -85,6 +85,9 @@ key_points = Table(
     Column("position", Integer, primary_key=True, autoincrement=False),
     Column("text", Text, nullable=False),
     Column("score", Float, nullable=False),
+    # The point's embedding (bot.vectors), made at ingest with the article's signature, so a
+    # digest compares the points of a story without embedding them again; since schema 13.
+    Column("vector", LargeBinary, nullable=True),
 )
 
 sentences = Table(

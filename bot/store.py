@@ -283,7 +283,13 @@ def _article_row(article: Article) -> dict[str, object]:
 
 def _key_point_rows(article: Article) -> list[dict[str, object]]:
     return [
-        {"article_id": article.id, "position": p.position, "text": p.text, "score": p.score}
+        {
+            "article_id": article.id,
+            "position": p.position,
+            "text": p.text,
+            "score": p.score,
+            "vector": p.vector,
+        }
         for p in article.key_points
     ]
 
@@ -291,7 +297,7 @@ def _key_point_rows(article: Article) -> list[dict[str, object]]:
 def _group_points(rows: Sequence[Row[tuple[object, ...]]]) -> dict[str, tuple[StoredKeyPoint, ...]]:
     grouped: dict[str, list[StoredKeyPoint]] = {}
     for row in rows:
-        point = StoredKeyPoint(row.position, row.text, row.score)
+        point = StoredKeyPoint(row.position, row.text, row.score, row.vector)
         grouped.setdefault(row.article_id, []).append(point)
     return {article_id: tuple(points) for article_id, points in grouped.items()}
 

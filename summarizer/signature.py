@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -35,11 +35,13 @@ class SimilarityWeights:
 
 @dataclass(frozen=True, slots=True)
 class Signature:
-    """An article's unit embedding and its named things ("kind:value" keys)."""
+    """An article's unit embedding and its named things ("kind:value" keys); `points` holds
+    the embedding of each key point, in order (made on the way, kept for digests), or None."""
 
     vector: Vectors
     names: frozenset[str]
     figures: frozenset[str]
+    points: Vectors | None = field(default=None, compare=False, repr=False)
 
 
 def signature_texts(summary: Summary) -> list[str]:
@@ -55,10 +57,16 @@ def signature_texts(summary: Summary) -> list[str]:
 
 
 def signature(summary: Summary, embedder: Embedder) -> Signature:
-    """The signature of a summarised article."""
-    texts = signature_texts(summary)
-    vector = mean_vector(embedder.encode(texts)) if texts else mean_vector(embedder.encode([""]))
-    return Signature(vector, *specifics(summary))
+    """The signature of a summarised article, with its key points' embeddings."""
+    texts = signature_texts(summary) or [""]
+    vectors = embedder.encode(texts)
+    row = {text: index for index, text in enumerate(texts)}
+    points = [row.get(point.text) for point in summary.key_points]
+    if None in points:  # a key point that is also the title was not embedded apart
+        point_vectors = embedder.encode([point.text for point in summary.key_points])
+    else:
+        point_vectors = vectors[[index for index in points if index is not None]]
+    return Signature(mean_vector(vectors), *specifics(summary), points=point_vectors)
 
 
 class KindAndValue(Protocol):

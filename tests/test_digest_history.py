@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.app import App, open_app
 from bot.chat_views import digest_message
 from bot.config import load_config
-from bot.digest import build_digest
+from bot.digest import StorySources, build_digest
 from bot.digest_history import DigestHistory
 from bot.models import Digest, SourceText
 from bot.payloads import digest_payload
 from bot.period import parse_period
-from bot.schema import digest_said_points
-from summarizer.embeddings import MultilingualEmbedder
+from bot.schema import digest_said_points, key_points
+from bot.vectors import unpack_vectors
+from summarizer.embeddings import MultilingualEmbedder, Vectors
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -157,3 +159,52 @@ def test_a_limited_digest_shows_the_same_top_stories_and_counts_the_rest(
     part = build_digest(core.store, period, core.merging, limit=1)
     assert digest_payload(part)["more"] == len(whole.stories) - 1
     assert f"{part.more} more in this period not shown" in digest_message(part).fallback
+
+
+class CountingEmbedder:
+    """The real embedder, counting the texts it is asked to embed."""
+
+    def __init__(self, embedder: MultilingualEmbedder) -> None:
+        self._embedder = embedder
+        self.texts = 0
+
+    @property
+    def dimensions(self) -> int:
+        return self._embedder.dimensions
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        self.texts += len(texts)
+        return self._embedder.encode(texts)
+
+
+def test_key_points_keep_the_embedding_made_at_ingest(
+    core: App, seeds_dir: Path, embedder: MultilingualEmbedder
+) -> None:
+    ingest(core, seeds_dir, "000")
+    (article,) = core.store.articles_since(None)
+    assert article.key_points
+    stored = unpack_vectors([p.vector or b"" for p in article.key_points], embedder.dimensions)
+    fresh = embedder.encode([p.text for p in article.key_points])
+    assert np.all(np.sum(stored * fresh, axis=1) > 0.999)
+
+
+def test_a_digest_merges_a_storys_points_with_the_stored_embeddings(
+    core: App, seeds_dir: Path, embedder: MultilingualEmbedder
+) -> None:
+    """The two-source story is merged without embedding anything again, into the points the
+    digest merges when it has to embed them (key points stored before schema 13)."""
+    ingest(core, seeds_dir, "000")
+    ingest(core, seeds_dir, "001")  # the same story in Dutch
+    counting = CountingEmbedder(embedder)
+    period = parse_period("7d", core.clock())
+    merging = StorySources(core.merging.stories, counting)
+    (story,) = build_digest(core.store, period, merging).stories
+    assert len(story.sources) == 2
+    assert counting.texts == 0
+    with core.engine.begin() as connection:
+        connection.execute(update(key_points).values(vector=None))
+    (again,) = build_digest(core.store, period, merging).stories
+    assert counting.texts > 0
+    assert again.key_points == story.key_points
+    all_points = [p.text for a in core.store.articles_since(None) for p in a.key_points]
+    assert len(story.key_points) < len(all_points)  # the repeats across languages were dropped

@@ -115,6 +115,7 @@ def test_upgrading_a_store_keys_the_articles_it_already_holds(
         connection.execute(text("DROP TABLE digest_said_articles"))
         connection.execute(text("ALTER TABLE articles DROP COLUMN author"))
         connection.execute(text("DROP TABLE specific_counts"))
+        connection.execute(text("ALTER TABLE key_points DROP COLUMN vector"))
         connection.execute(text("DELETE FROM schema_migrations WHERE version > 5"))
     upgraded = Store(engine)
     assert upgraded.schema_version() == MIGRATIONS[-1].version

@@ -127,6 +127,7 @@ def test_an_older_store_gets_its_counts_from_the_facts_it_holds(
     before = StoryStore(engine).document_frequencies(RARITY_KEYS)
     with engine.begin() as connection:  # back to schema version 11
         connection.execute(text("DROP TABLE specific_counts"))
+        connection.execute(text("ALTER TABLE key_points DROP COLUMN vector"))
         connection.execute(
             text("CREATE INDEX ix_facts_kind_lower_value ON facts (kind, lower(value))")
         )
