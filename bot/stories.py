@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from bot.story_store import Member, StoryStore
-from bot.vectors import pack_vector, unpack_vectors
-from summarizer.embeddings import Vectors
+from bot.story_store import Member, Specifics, StoryStore
+from bot.vectors import unpack_vectors
+from summarizer.embeddings import DIMENSIONS, Vectors
 from summarizer.signature import Rarity, Signature, similarity
 
 
@@ -35,9 +35,9 @@ class StoryOptions:
 class StoryGrouper:
     """Assigns each new article to a story; the store is passed in.
 
-    The recent stories' members and vectors are kept in memory (`RecentStories`) and topped up
-    from the store with the stories that grew since the last assignment (also those another
-    instance grew), so an assignment reads what changed, not the whole window.
+    The recent stories' members, vectors and specifics are kept in memory (`RecentStories`) and
+    topped up from the store with the stories that grew since the last assignment (also those
+    another instance grew), so an assignment reads what changed, not the whole window.
     """
 
     def __init__(self, store: StoryStore, options: StoryOptions | None = None) -> None:
@@ -57,42 +57,35 @@ class StoryGrouper:
         since = now - self._options.window
         reread = self._recent.reread_from(since)
         fresh = self._store.recent_members(reread) if reread is not None else []
-        members, vectors = self._recent.update(fresh, since, len(article.vector))
-        best, score = self._best_story(article, members, vectors, article_id)
+        self._recent.update(fresh, since)
+        best, score = self._best_story(article, article_id)
         chosen = best if score >= self._options.threshold else None
         story_id = self._store.join(chosen, article_id, now, score)
-        self._recent.add(Member(story_id, article_id, pack_vector(article.vector), now))
+        self._recent.add(story_id, article_id, article, now)
         return story_id
 
-    def _best_story(
-        self, article: Signature, members: list[Member], vectors: Vectors, article_id: str
-    ) -> tuple[str | None, float]:
-        keep = [i for i, m in enumerate(members) if m.article_id != article_id]
-        if not keep:
+    def _best_story(self, article: Signature, article_id: str) -> tuple[str | None, float]:
+        closest = self._recent.closest(article.vector, self._options.candidates, article_id)
+        if not closest:
             return None, 0.0
-        if len(keep) < len(members):
-            members, vectors = [members[i] for i in keep], vectors[keep]
-        closest = _closest_stories(members, vectors @ article.vector, self._options.candidates)
-        candidates = [m for m in members if m.story_id in closest]
-        signatures = self._signatures(candidates, vectors, members)
+        candidates = self._recent.members(closest)
+        signatures = self._signatures(candidates)
         rarity = self._rarity(article, signatures.values())
         scores: dict[str, list[float]] = {}
-        for member in candidates:
-            value = similarity(article, signatures[member.article_id], rarity)
-            scores.setdefault(member.story_id, []).append(value)
+        for story_id, member_id in candidates:
+            value = similarity(article, signatures[member_id], rarity)
+            scores.setdefault(story_id, []).append(value)
         averages = {story: float(np.mean(values)) for story, values in scores.items()}
         story = max(averages, key=lambda key: (averages[key], key))
         return story, averages[story]
 
-    def _signatures(
-        self, candidates: list[Member], vectors: Vectors, members: list[Member]
-    ) -> dict[str, Signature]:
-        row = {m.article_id: i for i, m in enumerate(members)}
-        specifics = self._store.specifics([m.article_id for m in candidates])
-        return {
-            m.article_id: Signature(vectors[row[m.article_id]], *specifics[m.article_id])
-            for m in candidates
-        }
+    def _signatures(self, candidates: list[tuple[str, str]]) -> dict[str, Signature]:
+        ids = [member_id for _, member_id in candidates]
+        missing = [member_id for member_id in ids if self._recent.specifics(member_id) is None]
+        if missing:
+            for member_id, found in self._store.specifics(missing).items():
+                self._recent.remember_specifics(member_id, found)
+        return {member_id: self._recent.signature(member_id) for member_id in ids}
 
     def _rarity(self, article: Signature, others: Iterable[Signature]) -> Rarity:
         keys = set(article.names | article.figures)
@@ -103,24 +96,33 @@ class StoryGrouper:
 
 
 class RecentStories:
-    """The members of the stories that grew within the window, with their vectors as one
-    matrix, kept between assignments.
+    """The members of the stories that grew within the window: their vectors as rows of one
+    growing matrix, their stories, and their names and figures once read, kept between
+    assignments so that an assignment costs one matrix product, not a pass over the window.
 
-    The store is read again at most every `resync` seconds, for the stories that grew since
-    the last read less `REREAD` (other instances' articles, committed a little after their
-    time); this instance's own placements are added at once. Between reads another instance's
-    newest articles can be missed, which at worst splits one event into two stories.
+    Rows of stories that leave the window are masked and the matrix is compacted once half of
+    it is masked. The store is read again at most every `resync` seconds, for the stories that
+    grew since the last read less `REREAD` (other instances' articles, committed a little after
+    their time); this instance's own placements are added at once. Between reads another
+    instance's newest articles can be missed, which at worst splits one event into two stories.
     """
 
     REREAD = timedelta(seconds=30)
+    SCAN = 8  # rows looked at per story wanted before falling back to sorting every row
 
-    def __init__(self, resync: float) -> None:
+    def __init__(self, resync: float, dimensions: int = DIMENSIONS) -> None:
         self._resync = resync
-        self._members: dict[str, Member] = {}
-        self._last_seen: dict[str, datetime] = {}
         self._synced: datetime | None = None
         self._read_at = 0.0
-        self._cached: tuple[list[Member], Vectors] | None = None
+        self._matrix: Vectors = np.zeros((0, dimensions), dtype=np.float32)
+        self._alive = np.zeros(0, dtype=bool)
+        self._size = 0  # rows in use, masked ones included
+        self._story_of_row: list[str] = []
+        self._members_by_row: list[str] = []
+        self._row: dict[str, int] = {}  # article id -> row
+        self._rows: dict[str, list[int]] = {}  # story id -> its rows
+        self._last_seen: dict[str, datetime] = {}
+        self._specifics: dict[str, Specifics] = {}
 
     def reread_from(self, since: datetime) -> datetime | None:
         """From when to read stories from the store (None: not now): the window's start at
@@ -133,46 +135,107 @@ class RecentStories:
         self._read_at = time.monotonic()
         return max(since, self._synced - self.REREAD)
 
-    def update(
-        self, fresh: Iterable[Member], since: datetime, dimensions: int
-    ) -> tuple[list[Member], Vectors]:
-        """Merge what the store returned, drop stories that left the window; the members and
-        their vectors (rebuilt only when something changed)."""
-        changed = False
+    def update(self, fresh: Iterable[Member], since: datetime) -> None:
+        """Merge what the store returned and drop the stories that left the window."""
         for member in fresh:
-            changed |= self._put(member)
-        old = [story for story, seen in self._last_seen.items() if seen < since]
-        if old:
-            gone = set(old)
-            self._members = {k: m for k, m in self._members.items() if m.story_id not in gone}
-            for story in old:
-                del self._last_seen[story]
-            changed = True
+            vector = unpack_vectors([member.vector], self._matrix.shape[1])[0]
+            self._put(member.story_id, member.article_id, vector, member.last_seen)
+        for story in [story for story, seen in self._last_seen.items() if seen < since]:
+            self._drop(story)
         self._synced = max(since, self._synced or since)
-        if changed or self._cached is None:
-            members = list(self._members.values())
-            self._cached = members, unpack_vectors([m.vector for m in members], dimensions)
-        return self._cached
+        if self._size > 1024 and self._size > 2 * len(self._row):
+            self._compact()
 
-    def add(self, member: Member) -> None:
-        """An article this instance just placed."""
-        if self._put(member):
-            self._cached = None
-        if member.last_seen is not None:
-            self._synced = max(member.last_seen, self._synced or member.last_seen)
+    def add(self, story_id: str, article_id: str, article: Signature, now: datetime) -> None:
+        """An article this instance just placed, with its names and figures."""
+        self._put(story_id, article_id, article.vector, now)
+        self._specifics[article_id] = (article.names, article.figures)
+        self._synced = max(now, self._synced or now)
 
-    def _put(self, member: Member) -> bool:
-        seen = member.last_seen
-        if seen is not None and seen > self._last_seen.get(member.story_id, seen - timedelta(1)):
-            self._last_seen[member.story_id] = seen
-        if self._members.get(member.article_id) == member:
-            return False
-        self._members[member.article_id] = member
-        return True
+    def closest(self, vector: Vectors, count: int, exclude: str) -> list[str]:
+        """The `count` stories with the members most similar to `vector` (best first), not
+        counting the article `exclude`."""
+        if not self._row:
+            return []
+        cosines = self._matrix[: self._size] @ vector
+        cosines[~self._alive[: self._size]] = -np.inf
+        if exclude in self._row:
+            cosines[self._row[exclude]] = -np.inf
+        wanted = min(self._size, count * self.SCAN)
+        top = np.argpartition(-cosines, wanted - 1)[:wanted]
+        stories = self._stories_in(top[np.argsort(-cosines[top], kind="stable")], cosines, count)
+        if len(stories) < count and wanted < self._size:
+            stories = self._stories_in(np.argsort(-cosines, kind="stable"), cosines, count)
+        return stories
 
+    def members(self, stories: Iterable[str]) -> list[tuple[str, str]]:
+        """(story id, article id) of every member of these stories."""
+        return [
+            (story, self._members_by_row[row]) for story in stories for row in self._rows[story]
+        ]
 
-def _closest_stories(members: list[Member], cosines: Vectors, count: int) -> set[str]:
-    best: dict[str, float] = {}
-    for member, cosine in zip(members, cosines, strict=True):
-        best[member.story_id] = max(best.get(member.story_id, -1.0), float(cosine))
-    return set(sorted(best, key=lambda story: -best[story])[:count])
+    def specifics(self, article_id: str) -> Specifics | None:
+        """A member's names and figures, when known."""
+        return self._specifics.get(article_id)
+
+    def remember_specifics(self, article_id: str, found: Specifics) -> None:
+        """A member's names and figures as read from the store."""
+        if article_id in self._row:
+            self._specifics[article_id] = found
+
+    def signature(self, article_id: str) -> Signature:
+        """A member's signature (its specifics must be known)."""
+        names, figures = self._specifics.get(article_id, (frozenset(), frozenset()))
+        return Signature(self._matrix[self._row[article_id]], names, figures)
+
+    def _stories_in(self, rows: Iterable[int], cosines: Vectors, count: int) -> list[str]:
+        stories: dict[str, None] = {}
+        for row in rows:
+            if cosines[row] == -np.inf or len(stories) == count:
+                break
+            stories.setdefault(self._story_of_row[row])
+        return list(stories)
+
+    def _put(self, story: str, article_id: str, vector: Vectors, seen: datetime | None) -> None:
+        if seen is not None and seen > self._last_seen.get(story, seen - timedelta(1)):
+            self._last_seen[story] = seen
+        if article_id in self._row:
+            return
+        if self._size == len(self._matrix):
+            self._grow()
+        row = self._size
+        self._matrix[row] = vector
+        self._alive[row] = True
+        self._story_of_row.append(story)
+        self._members_by_row.append(article_id)
+        self._row[article_id] = row
+        self._rows.setdefault(story, []).append(row)
+        self._size += 1
+
+    def _drop(self, story: str) -> None:
+        for row in self._rows.pop(story, []):
+            self._alive[row] = False
+            member = self._members_by_row[row]
+            self._row.pop(member, None)
+            self._specifics.pop(member, None)
+        del self._last_seen[story]
+
+    def _grow(self) -> None:
+        capacity = max(1024, 2 * len(self._matrix))
+        matrix = np.zeros((capacity, self._matrix.shape[1]), dtype=np.float32)
+        matrix[: self._size] = self._matrix[: self._size]
+        alive = np.zeros(capacity, dtype=bool)
+        alive[: self._size] = self._alive[: self._size]
+        self._matrix, self._alive = matrix, alive
+
+    def _compact(self) -> None:
+        keep = [row for row in range(self._size) if self._alive[row]]
+        self._matrix = self._matrix[keep].copy()
+        self._alive = np.ones(len(keep), dtype=bool)
+        self._story_of_row = [self._story_of_row[row] for row in keep]
+        self._members_by_row = [self._members_by_row[row] for row in keep]
+        self._size = len(keep)
+        self._row = {member: row for row, member in enumerate(self._members_by_row)}
+        self._rows = {}
+        for row, story in enumerate(self._story_of_row):
+            self._rows.setdefault(story, []).append(row)

@@ -13,7 +13,7 @@ from bot.fingerprint import fingerprint
 from bot.migrations import MIGRATIONS
 from bot.models import Article, ArticleIndex
 from bot.store import Store
-from bot.stories import StoryGrouper, StoryOptions
+from bot.stories import RecentStories, StoryGrouper, StoryOptions
 from bot.story_store import StoryStore
 from bot.vectors import pack_vector
 from summarizer import Fact
@@ -135,3 +135,42 @@ def test_an_older_store_gets_its_counts_from_the_facts_it_holds(
     assert Store(engine).schema_version() == MIGRATIONS[-1].version
     assert StoryStore(engine).document_frequencies(RARITY_KEYS) == before
     assert before[0]["place:china"] == 2
+
+
+def brute_force_closest(
+    rows: dict[str, tuple[str, np.ndarray]], vector: np.ndarray, count: int
+) -> list[str]:
+    best: dict[str, float] = {}
+    for story, member_vector in rows.values():
+        best[story] = max(best.get(story, -2.0), float(member_vector @ vector))
+    return sorted(best, key=lambda story: -best[story])[:count]
+
+
+def test_the_window_finds_the_stories_a_full_scan_finds_as_stories_come_and_go() -> None:
+    """3,000 members of 600 stories over three days, a 1-day window: after every day the
+    closest stories to 20 probes are those of a brute-force scan of the members in the window
+    (matrix growth, masking and compaction included)."""
+    draw = np.random.default_rng(5)
+    recent = RecentStories(resync=0.0)
+    expected: dict[str, tuple[str, np.ndarray]] = {}
+    seen: dict[str, datetime] = {}
+    for day in range(3):
+        now = T0 + timedelta(days=day)
+        for number in range(1000):
+            story = f"s{day}-{number % 200}"
+            vector = draw.normal(size=512).astype(np.float32)
+            vector /= np.linalg.norm(vector)
+            article = f"a{day}-{number}"
+            recent.add(story, article, Signature(vector, frozenset(), frozenset()), now)
+            expected[article] = (story, vector)
+            seen[story] = now
+        recent.update([], now - timedelta(hours=12))
+        expected = {a: m for a, m in expected.items() if seen[m[0]] >= now - timedelta(hours=12)}
+        for _ in range(20):
+            probe = draw.normal(size=512).astype(np.float32)
+            probe /= np.linalg.norm(probe)
+            assert recent.closest(probe, 8, exclude="") == brute_force_closest(expected, probe, 8)
+    members = recent.members(["s2-7"])
+    assert sorted(article for _, article in members) == sorted(
+        a for a, (story, _) in expected.items() if story == "s2-7"
+    )
