@@ -193,6 +193,10 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
+        # With WAL, NORMAL syncs at checkpoints instead of every commit: a crash of newsbot
+        # loses nothing committed, a power cut can lose the last commits but never corrupts the
+        # file (SQLite's documented trade-off). FULL cost about 0.5 ms per commit at ingest.
+        cursor.execute("PRAGMA synchronous = NORMAL")
     finally:
         cursor.close()
 
