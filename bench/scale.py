@@ -17,7 +17,8 @@ PostgreSQL through `--store-url postgresql+psycopg://...`):
   ingest, which loads the article vectors, is timed apart;
 - the digest of the last 24 hours (5,000 articles) as `newsbot digest --since 24h` builds it,
   median of `--digest-runs` runs;
-- peak memory (ru_maxrss) after each phase.
+- peak memory (ru_maxrss) after each phase, and with the summarising workers' (`--workers`,
+  default [ingest] workers) added: the main process's peak plus each worker's.
 
 Targets (issue 7, on a 2-core machine): ingest >= 50 articles/s, lookup p95 < 50 ms at 100k,
 digest < 2 s, peak memory < 1 GiB. Results go to bench/results/scale.json, one section per store
@@ -43,6 +44,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -56,13 +58,13 @@ from bench._common import DEFAULT_EVAL_DIR
 from bench.scale_corpus import (
     LANGUAGE_SHARES,
     CorpusGenerator,
-    GeneratedArticle,
     load_pools,
     name_spans,
 )
 from bench.scale_measure import (
     Profiles,
     Queries,
+    children_peak_rss_mib,
     draw_queries,
     peak_rss_mib,
     rss_mib,
@@ -79,16 +81,22 @@ from bench.scale_results import (
     save,
 )
 from bot.app import App, open_app
-from bot.config import load_config
+from bot.config import IngestConfig, load_config
 from bot.models import SourceText
 from bot.schema import article_copies, articles
 from summarizer import summarize
+from summarizer.embeddings import MultilingualEmbedder
 
 SEED = 20261124
 PER_DAY = 5_000
 START = datetime(2026, 3, 1, tzinfo=UTC)
 QUERIES = 200
 NAME_ARTICLES = 1_000  # lookup queries name people found in these first articles
+
+
+def seen_at(number: int) -> datetime:
+    """When article `number` is first seen: 5,000 a day from START."""
+    return START + timedelta(seconds=number * 86_400 / PER_DAY)
 
 
 class BenchClock:
@@ -102,7 +110,7 @@ class BenchClock:
 
     def at_article(self, number: int) -> None:
         """Set the time article `number` is first seen."""
-        self.now = START + timedelta(seconds=number * 86_400 / PER_DAY)
+        self.now = seen_at(number)
 
 
 # Running -------------------------------------------------------------------------------------
@@ -133,7 +141,9 @@ def run(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     clock = BenchClock()
     with store_location(args.store_url, keep=args.keep_store) as (url, folder):
         config = load_config(None, {"HOME": str(folder)})
-        with open_app(config, store_url=url, clock=clock) as core:
+        config = replace(config, ingest=replace(config.ingest, workers=args.workers))
+        embedder = MultilingualEmbedder(threads=args.embed_threads)
+        with open_app(config, store_url=url, clock=clock, embedder=embedder) as core:
             kind = core.engine.dialect.name
             bench.resumed_from = ingested_so_far(core.engine) if args.resume else 0
             if not args.resume:
@@ -147,6 +157,12 @@ def run(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
                 digest = time_digest(core, args.digest_runs)
             bench.memory["after_digest"] = peak_rss_mib()
             stored = core.store.counts().articles
+        # The workers have stopped with the app: the largest one's peak, counted per worker.
+        if args.workers:
+            bench.memory["worker_each"] = children_peak_rss_mib()
+            bench.memory["main_plus_workers"] = round(
+                max(bench.memory.values()) + args.workers * bench.memory["worker_each"], 1
+            )
     bench.profiles.write()
     section = results_section(
         args, url, bench=bench, tally=tally, size=size, digest=digest, stored=stored
@@ -186,31 +202,60 @@ def _ingest_all(
     checkpoints = sorted({max(1, total // 10), total})
     progress = _progress()
     reporter = _Reporter(total, tally, start=bench.resumed_from)
+    feed = _Feed(generator, total, bench)
     with progress:
         task = progress.add_task("ingesting", total=total)
-        made = time.perf_counter()
-        for article in generator.articles(total):
-            bench.generate_seconds += time.perf_counter() - made
-            done = article.number + 1
+        progress.advance(task, bench.resumed_from)
+        outcomes = core.ingestor.ingest_sources(feed.sources())
+        for done in range(bench.resumed_from + 1, total + 1):
+            clock.at_article(done - 1)  # the time the article stored next is first seen
+            with bench.profiles.phase("ingest"):
+                started, cpu, generating = time.perf_counter(), time.process_time(), feed.spent
+                outcome = next(outcomes)
+                spent = feed.spent - generating
+                elapsed = time.perf_counter() - started - spent, time.process_time() - cpu - spent
+            tally.add(outcome, *elapsed)
             progress.advance(task)
-            if article.number < bench.resumed_from:
-                _skip(article, bench)
-                made = time.perf_counter()
-                continue
-            _ingest_one(core, article, clock, tally, bench)
             reporter.tick(done, progress.console)
             if done % tally.slice_size == 0 or done == total:
                 _print_slice(tally.close_slice(done), progress.console)
             if done in checkpoints:
                 with bench.profiles.phase("lookups" if done == total else "lookups_first"):
                     _measure_lookups(core, bench, done, args, progress.console)
-            made = time.perf_counter()
+    bench.generate_seconds += feed.spent
     return tally
 
 
-def _skip(article: GeneratedArticle, bench: Run) -> None:
-    """An article a resumed store already holds: counted in the corpus, not ingested again."""
-    bench.corpus.add(article)
+class _Feed:
+    """The corpus as the texts `ingest_sources` takes, timing its own generation (which runs
+    inside the ingest, as the ingest pulls texts ahead, and is not counted in it)."""
+
+    def __init__(self, generator: CorpusGenerator, total: int, bench: Run) -> None:
+        self._generator = generator
+        self._total = total
+        self._bench = bench
+        self.spent = 0.0
+
+    def sources(self) -> Iterator[SourceText]:
+        """The texts to ingest, after those a resumed store already holds (which are generated
+        and counted in the corpus, not ingested again)."""
+        made = time.perf_counter()
+        for article in self._generator.articles(self._total):
+            self._bench.corpus.add(article)
+            if article.number < self._bench.resumed_from:
+                continue
+            seen = seen_at(article.number)
+            source = SourceText(
+                article.source,
+                article.text,
+                title=article.title,
+                url=article.url,
+                fetched_at=seen,
+                published=seen,
+            )
+            self.spent += time.perf_counter() - made
+            yield source
+            made = time.perf_counter()
 
 
 def ingested_so_far(engine: Engine) -> int:
@@ -223,26 +268,6 @@ def ingested_so_far(engine: Engine) -> int:
             value = found.scalar_one_or_none()
             numbers.append(int(value) + 1 if value else 0)
     return max(numbers)
-
-
-def _ingest_one(
-    core: App, article: GeneratedArticle, clock: BenchClock, tally: IngestTally, bench: Run
-) -> None:
-    clock.at_article(article.number)
-    bench.corpus.add(article)
-    source = SourceText(
-        article.source,
-        article.text,
-        title=article.title,
-        url=article.url,
-        fetched_at=clock(),
-        published=clock(),
-    )
-    with bench.profiles.phase("ingest"):
-        started, cpu = time.perf_counter(), time.process_time()
-        outcome = core.ingestor.ingest_source(source)
-        elapsed = time.perf_counter() - started, time.process_time() - cpu
-    tally.add(outcome, *elapsed)
 
 
 def _measure_lookups(
@@ -333,6 +358,18 @@ def main() -> None:
         "already went through are generated but not ingested again",
     )
     parser.add_argument("--profile", type=Path, default=None, metavar="DIR")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=IngestConfig().workers,
+        help="summarising worker processes ([ingest] workers; default %(default)s)",
+    )
+    parser.add_argument(
+        "--embed-threads",
+        type=int,
+        default=1,
+        help="threads of the embedding model in the main process (default %(default)s)",
+    )
     args = parser.parse_args()
     if args.articles < 1 or args.digest_runs < 1:
         parser.error("--articles and --digest-runs must be at least 1")

@@ -153,6 +153,11 @@ def peak_rss_mib() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def children_peak_rss_mib() -> float:
+    """The largest peak resident memory of the stopped child processes (the workers)."""
+    return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+
+
 def rss_mib() -> float:
     """The process's resident memory now (0 where /proc is missing)."""
     status = Path("/proc/self/status")

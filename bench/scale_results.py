@@ -108,6 +108,8 @@ def results_section(
         "resumed_from": bench.resumed_from,
         "languages": list(args.languages) or "all",
         "profiled": args.profile is not None,
+        "workers": args.workers,
+        "embed_threads": args.embed_threads,
         "corpus": {**bench.corpus.summary(), "generate_seconds": round(bench.generate_seconds, 1)},
         "ingest": {
             "seconds": round(tally.seconds, 1),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import Engine
+from threadpoolctl import threadpool_limits
 
 from bot.clock import Clock, utc_now
 from bot.config import DEFAULT_CONFIG_NAME, Config, StoreConfig, load_config
@@ -22,6 +23,7 @@ from bot.lookup import Lookup
 from bot.store import Store
 from bot.stories import StoryGrouper
 from bot.story_store import StoryStore
+from bot.summary_pool import BLAS_THREADS, SummaryPool
 from bot.textfile import ReadOptions
 from summarizer.embeddings import Embedder, MultilingualEmbedder
 
@@ -91,14 +93,17 @@ def open_app(
 
     The embedder loads its model on first use only, so commands that never embed pay nothing.
     """
+    threadpool_limits(BLAS_THREADS)
     engine = open_engine(store_url or config.store.url)
     embedder = embedder or MultilingualEmbedder()
+    workers = config.ingest.workers
+    pool = SummaryPool(workers, ingest_options(config).points) if workers else None
     try:
         store = Store(engine)
         stories = StoryStore(engine)
         options = ingest_options(config, debug=debug)
         grouper = StoryGrouper(stories)
-        ingestor = Ingestor(store, options, clock, embedder=embedder, stories=grouper)
+        ingestor = Ingestor(store, options, clock, embedder=embedder, stories=grouper, pool=pool)
         yield App(
             config=config,
             store=store,
@@ -109,4 +114,6 @@ def open_app(
             engine=engine,
         )
     finally:
+        if pool is not None:
+            pool.close()
         engine.dispose()

@@ -55,6 +55,7 @@ class IngestConfig:
     """Limits applied while ingesting."""
 
     max_file_mb: float = 25
+    workers: int = 1  # processes summarising ahead in batches of 32+ items; 0: none
 
     @property
     def max_file_bytes(self) -> int:
@@ -142,7 +143,7 @@ def _period(value: object) -> str:
 SCHEMA: dict[str, dict[str, Parser]] = {
     "store": {"url": _text},
     "summarizer": {"points": _integer(1, 10)},
-    "ingest": {"max_file_mb": _positive_number},
+    "ingest": {"max_file_mb": _positive_number, "workers": _integer(0, 16)},
     "digest": {"since": _period, "max_stories": _integer(1, 500)},
     "feeds": {
         "interval": duration,

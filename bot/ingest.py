@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from itertools import chain, islice
+from typing import Literal, TypeVar
 
 from bot.clock import Clock
 from bot.discovery import IngestItem
@@ -25,6 +28,7 @@ from bot.near_duplicates import NearText, is_copy, jaccard, near_text, shingles_
 from bot.store import ArticleStore
 from bot.stories import StoryGrouper
 from bot.summaries import article_title, summarise_source
+from bot.summary_pool import SummaryPool
 from bot.textfile import DEFAULT_READ_OPTIONS, ReadOptions, read_text_file
 from bot.url_source import fetch_source_text
 from bot.vectors import pack_vector
@@ -36,6 +40,7 @@ log = logging.getLogger(__name__)
 
 IngestStatus = Literal["new", "unchanged", "duplicate", "failed"]
 NEAR_CANDIDATES = 5
+MIN_POOLED_BATCH = 32  # smaller batches are summarised here, not in worker processes
 Fetcher = Callable[[str, datetime], SourceText]
 
 
@@ -62,8 +67,22 @@ class IngestOutcome:
     similarity: float | None = None  # for a duplicate: shingle Jaccard with `article`
 
 
+_Item = TypeVar("_Item", IngestItem, SourceText)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """An item of a batch read and handed to the summary pool, waiting for its turn."""
+
+    name: str
+    source: SourceText | None
+    error: Exception | None = None
+    summary: Future[Summary] | None = None
+
+
 class Ingestor:
-    """Ingests items into a store, one at a time, with its dependencies passed in."""
+    """Ingests items into a store, with its dependencies passed in; a batch can have its
+    summaries made ahead in worker processes (`pool`)."""
 
     def __init__(
         self,
@@ -74,8 +93,10 @@ class Ingestor:
         fetch: Fetcher = fetch_source_text,
         embedder: Embedder | None = None,
         stories: StoryGrouper | None = None,
+        pool: SummaryPool | None = None,
     ) -> None:
         self._store = store
+        self._pool = pool
         self._options = options
         self._clock = clock
         self._fetch = fetch
@@ -89,6 +110,62 @@ class Ingestor:
     def ingest_source(self, source: SourceText) -> IngestOutcome:
         """Ingest text already read (from a feed, a JSON line, a benchmark), like `ingest`."""
         return self._guarded(source.source, lambda: self._ingest(source))
+
+    def ingest_all(self, items: Iterable[IngestItem]) -> Iterator[IngestOutcome]:
+        """`ingest` for each item, in order, as a batch (see `ingest_sources`)."""
+        return self._batch(items, self._read)
+
+    def ingest_sources(self, sources: Iterable[SourceText]) -> Iterator[IngestOutcome]:
+        """`ingest_source` for each text, in order. With a summary pool, the texts coming next
+        are summarised ahead in worker processes while this one embeds and stores; the outcomes
+        are the same as one at a time, and each is yielded once its article is stored."""
+        return self._batch(sources, lambda source: source)
+
+    def _batch(
+        self, items: Iterable[_Item], read: Callable[[_Item], SourceText]
+    ) -> Iterator[IngestOutcome]:
+        pool = self._pool
+        stream = iter(items)
+        first = list(islice(stream, MIN_POOLED_BATCH))
+        if pool is None or len(first) < MIN_POOLED_BATCH:  # workers take a second to start
+            for item in chain(first, stream):
+                yield self._finish(self._read_pending(item, read))
+            return
+        ahead: deque[_Pending] = deque()
+        for item in chain(first, stream):
+            ahead.append(self._prepare(item, read, pool))
+            while len(ahead) > pool.ahead:
+                yield self._finish(ahead.popleft())
+        while ahead:
+            yield self._finish(ahead.popleft())
+
+    def _prepare(
+        self, item: _Item, read: Callable[[_Item], SourceText], pool: SummaryPool
+    ) -> _Pending:
+        """Read the item and hand its text to the pool, unless it is stored already."""
+        pending = self._read_pending(item, read)
+        source = pending.source
+        if source is None:
+            return pending
+        try:
+            known = self._store.get_article(article_id(fingerprint(source.text))) is not None
+        except StoreError:
+            known = False  # found out (and retried) in its turn
+        return _Pending(item.source, source, summary=None if known else pool.submit(source))
+
+    def _read_pending(self, item: _Item, read: Callable[[_Item], SourceText]) -> _Pending:
+        try:
+            return _Pending(item.source, read(item))
+        except Exception as error:  # raised again, and reported, in its turn
+            return _Pending(item.source, None, error)
+
+    def _finish(self, pending: _Pending) -> IngestOutcome:
+        def work() -> IngestOutcome:
+            if pending.source is None:
+                raise pending.error or InputError(f"{pending.name} could not be read")
+            return self._ingest(pending.source, pending.summary)
+
+        return self._guarded(pending.name, work)
 
     def _guarded(self, name: str, work: Callable[[], IngestOutcome]) -> IngestOutcome:
         """`work`, retried while the database is briefly unreachable (a restart): an item is
@@ -124,7 +201,12 @@ class Ingestor:
             return self._fetch(item.source, self._clock())
         return read_text_file(item.path, self._options.read)
 
-    def _ingest(self, source: SourceText) -> IngestOutcome:
+    def _summarise(self, source: SourceText, made: Future[Summary] | None = None) -> Summary:
+        if self._pool is not None:
+            return self._pool.summary(source, made)
+        return summarise_source(source, self._options.points)
+
+    def _ingest(self, source: SourceText, made: Future[Summary] | None = None) -> IngestOutcome:
         content = fingerprint(source.text)
         existing = self._store.get_article(article_id(content))
         if existing is not None:
@@ -132,7 +214,7 @@ class Ingestor:
         folded = self._folded_copy(source, content)
         if folded is not None:
             return folded
-        summary = summarise_source(source, self._options.points)
+        summary = self._summarise(source, made)
         near = near_text(" ".join(s.text for s in summary.sentences))
         original = None if near is None else self._near_duplicate(near)
         if original is not None:

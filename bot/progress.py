@@ -30,8 +30,7 @@ def run_batch(
     outcomes: list[IngestOutcome] = []
     with progress:
         task = progress.add_task("ingesting", total=len(items))
-        for item in items:
-            outcome = ingestor.ingest(item)
+        for outcome in ingestor.ingest_all(items):
             outcomes.append(outcome)
             progress.console.print(outcome_line(outcome), soft_wrap=True)
             progress.advance(task)

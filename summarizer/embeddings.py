@@ -50,7 +50,7 @@ class MultilingualEmbedder:
     while the event loop keeps serving.
     """
 
-    def __init__(self, *, threads: int = 2, cache_size: int = 4096) -> None:
+    def __init__(self, *, threads: int = 1, cache_size: int = 4096) -> None:
         self._threads = threads
         self._cache_size = cache_size
         self._cache: OrderedDict[str, Vectors] = OrderedDict()
