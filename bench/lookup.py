@@ -257,6 +257,11 @@ class _WithoutArticles:
         """How many vectors `article_vectors` gives."""
         return len(self.article_vectors()[0])
 
+    def key_point_vectors(self, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], bytes]:
+        """The stored key point embeddings among these sentences (none of hidden articles:
+        their sentences are never asked for)."""
+        return self._store.key_point_vectors(keys)
+
     def facts_in_sentences(self, keys: Sequence[tuple[str, int]]) -> list[FactRecord]:
         """The facts of these sentences."""
         return self._store.facts_in_sentences(keys)

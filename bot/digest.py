@@ -18,13 +18,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-import numpy as np
-
 from bot.digest_history import DigestHistory, SaidStory
 from bot.models import Article, Digest, Period, StoredKeyPoint, Story, StorySource
 from bot.store import ArticleStore
 from bot.story_store import StoryRow, StoryStore
-from bot.vectors import unpack_vectors
+from bot.vectors import stored_or_embedded
 from summarizer.embeddings import Embedder, Vectors
 
 SAME_POINT = 0.75
@@ -189,16 +187,7 @@ def _distinct(points: list[StoredKeyPoint], embedder: Embedder) -> list[StoredKe
 def point_vectors(points: Sequence[StoredKeyPoint], embedder: Embedder) -> Vectors:
     """The points' embeddings: those stored at ingest, the others (stored before schema 13, or
     without an embedder) embedded now."""
-    vectors = np.zeros((len(points), embedder.dimensions), dtype=np.float32)
-    missing = []
-    for row, point in enumerate(points):
-        if point.vector is not None and len(point.vector) == 2 * embedder.dimensions:
-            vectors[row] = unpack_vectors([point.vector], embedder.dimensions)[0]
-        else:
-            missing.append(row)
-    if missing:
-        vectors[missing] = embedder.encode([points[row].text for row in missing])
-    return vectors
+    return stored_or_embedded([p.vector for p in points], [p.text for p in points], embedder)
 
 
 def story_of(article: Article) -> Story:

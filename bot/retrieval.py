@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from bot.models import SentenceHit
-from bot.vectors import unpack_vectors
+from bot.vectors import stored_or_embedded, unpack_vectors
 from summarizer.embeddings import Embedder, Vectors
 
 
@@ -36,6 +36,11 @@ class SentenceSource(Protocol):
 
     def vector_count(self) -> int:
         """How many article vectors are stored (vectors are only ever added)."""
+        ...
+
+    def key_point_vectors(self, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], bytes]:
+        """Stored embeddings of those of these (article id, position) sentences that are key
+        points."""
         ...
 
 
@@ -86,7 +91,7 @@ class Retriever:
         shortlist = self._shortlist(candidates, close)
         if not shortlist:
             return []
-        semantic = self._embedder.encode([hit.text for hit in shortlist]) @ query_vector
+        semantic = self._sentence_vectors(shortlist) @ query_vector
         top_lexical = max((hit.score for hit in lexical), default=0.0)
         ranked = [
             self._combine(hit, top_lexical, float(similarity), close.get(hit.article_id, 0.0))
@@ -110,6 +115,12 @@ class Retriever:
             ids, blobs = self._store.article_vectors()
             self._ids, self._matrix = ids, unpack_vectors(blobs, self._embedder.dimensions)
         return self._ids, self._matrix
+
+    def _sentence_vectors(self, hits: list[SentenceHit]) -> Vectors:
+        """The sentences' embeddings: key points' as stored at ingest, the others made now."""
+        stored = self._store.key_point_vectors([(h.article_id, h.position) for h in hits])
+        blobs = [stored.get((h.article_id, h.position)) for h in hits]
+        return stored_or_embedded(blobs, [h.text for h in hits], self._embedder)
 
     def _shortlist(self, hits: list[SentenceHit], close: dict[str, float]) -> list[SentenceHit]:
         top = max((hit.score for hit in hits), default=0.0) or 1.0

@@ -74,6 +74,11 @@ class ArticleStore(Protocol):
         """The facts of these (article id, position) sentences."""
         ...
 
+    def key_point_vectors(self, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], bytes]:
+        """The stored embeddings of those of these (article id, position) sentences that are
+        key points."""
+        ...
+
     def entity_facts(self, name: str, limit: int) -> tuple[list[str], list[FactRecord]]:
         """The canonical names `name` refers to, and the facts in sentences mentioning them."""
         ...
@@ -169,6 +174,22 @@ class Store:
         """The facts of these (article id, position) sentences."""
         with self._reading() as connection:
             return search_index.facts_in_sentences(connection, keys)
+
+    def key_point_vectors(self, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], bytes]:
+        """The stored embeddings of those of these (article id, position) sentences that are
+        key points (selected by article id, the primary key's first column)."""
+        wanted = set(keys)
+        query = select(key_points.c.article_id, key_points.c.position, key_points.c.vector).where(
+            key_points.c.article_id.in_(sorted({article for article, _ in wanted})),
+            key_points.c.vector.is_not(None),
+        )
+        with self._reading() as connection:
+            rows = connection.execute(query).all()
+        return {
+            (row.article_id, row.position): row.vector
+            for row in rows
+            if (row.article_id, row.position) in wanted
+        }
 
     def entity_facts(self, name: str, limit: int) -> tuple[list[str], list[FactRecord]]:
         """The canonical names `name` refers to, and the facts in sentences mentioning them."""

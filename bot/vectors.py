@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from summarizer.embeddings import Vectors
+from summarizer.embeddings import Embedder, Vectors
 
 
 def pack_vector(vector: Vectors) -> bytes:
     """The bytes stored for one unit vector."""
     return np.asarray(vector, dtype="<f2").tobytes()
+
+
+def stored_or_embedded(
+    blobs: Sequence[bytes | None], texts: Sequence[str], embedder: Embedder
+) -> Vectors:
+    """The embeddings of `texts`: unpacked from their stored blob where there is one of the
+    right size, made by `embedder` for the others (in one call)."""
+    dimensions = embedder.dimensions
+    vectors = np.zeros((len(texts), dimensions), dtype=np.float32)
+    missing = []
+    for row, blob in enumerate(blobs):
+        if blob is not None and len(blob) == 2 * dimensions:
+            vectors[row] = np.frombuffer(blob, dtype="<f2")
+        else:
+            missing.append(row)
+    if missing:
+        vectors[missing] = embedder.encode([texts[row] for row in missing])
+    return vectors
 
 
 def unpack_vectors(blobs: list[bytes], dimensions: int) -> Vectors:

@@ -7,7 +7,7 @@ would ask, and the expected answers were read from the articles.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from bot.ingest import IngestOptions, Ingestor
 from bot.lookup import Lookup
 from bot.schema import articles, entities, facts, sentences
 from bot.store import Store
-from summarizer.embeddings import MultilingualEmbedder
+from summarizer.embeddings import MultilingualEmbedder, Vectors
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 T0 = datetime(2025, 9, 1, 8, 0, tzinfo=UTC)
@@ -241,3 +241,37 @@ def _counts(store: Store) -> dict[str, int]:
             table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
             for table in (articles, sentences, facts, entities)
         }
+
+
+class CountingEmbedder:
+    """The real embedder, counting the texts it is asked to embed."""
+
+    def __init__(self, embedder: MultilingualEmbedder) -> None:
+        self._embedder = embedder
+        self.texts: list[str] = []
+
+    @property
+    def dimensions(self) -> int:
+        return self._embedder.dimensions
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        self.texts += texts
+        return self._embedder.encode(texts)
+
+
+def test_key_points_are_ranked_with_their_stored_embeddings(
+    seeded: tuple[Store, Lookup], embedder: MultilingualEmbedder
+) -> None:
+    """Sentences that are key points are not embedded again at question time, and the answer
+    is the one found when every sentence is embedded."""
+    store, plain = seeded
+    counting = CountingEmbedder(embedder)
+    question = "Who leads Xiaomi's European R&D centre?"
+    answer = Lookup(store, counting).ask(question)
+    points = {p.text for a in store.articles_since(None) for p in a.key_points}
+    embedded = set(counting.texts) - {question}
+    assert embedded  # other sentences still are
+    assert not embedded & points
+    assert answer.answer == plain.ask(question).answer
+    assert answer.answer is not None
+    assert "Dittrich" in answer.answer
