@@ -34,6 +34,7 @@ from tests.fakes.slack_fake import SlackFake
 CHANNELS = [f"C{number:02d}" for number in range(1, 13)]
 INSTANCES = 3
 LEADER_LINES = ("this instance leads", "this one runs the digests now")
+ROLE_LINES = ("this instance leads", "another instance runs the scheduled digests")
 CONFIG = """
 [schedule]
 lease = "4s"
@@ -92,6 +93,13 @@ class Instances:
     def log(self, index: int) -> str:
         return (self._folder / f"serve-{index}.log").read_text(errors="replace")
 
+    def all_started(self) -> bool:
+        """Whether every instance has logged whether it leads."""
+        return all(
+            any(line in self.log(index) for line in ROLE_LINES)
+            for index in range(len(self.processes))
+        )
+
     def leader(self) -> int | None:
         """The index of the instance that says it runs the digests (alive), if any."""
         for index, process in enumerate(self.processes):
@@ -148,11 +156,15 @@ def test_killing_the_leader_mid_run_loses_and_doubles_no_digest(
             slack.hold_post(4)
             instances.start(INSTANCES)
             await until(slack.post_held.is_set, 120, "the leader's fourth post")
+            # Every instance has started and found its role, so the leader's death is a
+            # takeover (a late starter would simply lead from the start).
+            await until(instances.all_started, 120, "every instance finding its role")
             leader = instances.leader()
             assert leader is not None, "no instance says it leads"
             instances.processes[leader].kill()
             instances.processes[leader].wait(timeout=10)
-            await asyncio.sleep(0.5)  # the fake's loop sees the dead leader's connection close
+            # The fake sees the dead leader's connection close (slower on a loaded machine).
+            await until(slack.held_client_gone, 30, "the killed leader's connection closing")
             slack.release_post()
 
             def every_channel_posted() -> bool:

@@ -98,6 +98,7 @@ class SlackFake:
         self.port = 0
         self._hold_at = 0
         self.post_held = asyncio.Event()
+        self._held_request: web.Request | None = None
         self._released = asyncio.Event()
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -245,10 +246,17 @@ class SlackFake:
         """Let the held chat.postMessage go on."""
         self._released.set()
 
+    def held_client_gone(self) -> bool:
+        """Whether the client of the held post has gone (its connection is closing)."""
+        request = self._held_request
+        transport = None if request is None else request.transport
+        return request is not None and (transport is None or transport.is_closing())
+
     async def _hold(self, request: web.Request) -> bool:
         """Wait while this is the held post; whether its client is still there to post for."""
         if len(self.api_calls("chat.postMessage")) != self._hold_at:
             return True
+        self._held_request = request
         self.post_held.set()
         await self._released.wait()
         transport = request.transport
