@@ -18,6 +18,7 @@ from bot.engine import reading, writing
 from bot.schema import (
     ALL_ARTICLES_KEY,
     article_vectors,
+    articles,
     facts,
     specific_counts,
     stories,
@@ -31,12 +32,12 @@ Specifics = tuple[frozenset[str], frozenset[str]]
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """An article of a recent story, with its packed vector and the story's last growth."""
+    """An article of a recent story, with its packed vector and the time it was placed."""
 
     story_id: str
     article_id: str
     vector: bytes
-    last_seen: datetime | None = None
+    joined: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,22 +57,23 @@ class StoryStore:
         self._engine = engine
 
     def recent_members(self, since: datetime) -> list[Member]:
-        """The articles of stories that grew at or after `since`, with their vectors."""
+        """The articles placed in a story at or after `since` (by their ingestion time, which is
+        when they were placed), with their vectors, in that order."""
         query = (
             select(
                 story_articles.c.story_id,
                 story_articles.c.article_id,
                 article_vectors.c.vector,
-                stories.c.last_seen,
+                articles.c.ingested_at,
             )
-            .join(stories, stories.c.id == story_articles.c.story_id)
+            .join(articles, articles.c.id == story_articles.c.article_id)
             .join(article_vectors, article_vectors.c.article_id == story_articles.c.article_id)
-            .where(stories.c.last_seen >= since)
-            .order_by(story_articles.c.story_id, story_articles.c.article_id)
+            .where(articles.c.ingested_at >= since)
+            .order_by(articles.c.ingested_at, articles.c.id)
         )
         with self._reading() as connection:
             return [
-                Member(r.story_id, r.article_id, r.vector, r.last_seen)
+                Member(r.story_id, r.article_id, r.vector, r.ingested_at)
                 for r in connection.execute(query)
             ]
 

@@ -174,3 +174,21 @@ def test_the_window_finds_the_stories_a_full_scan_finds_as_stories_come_and_go()
     assert sorted(article for _, article in members) == sorted(
         a for a, (story, _) in expected.items() if story == "s2-7"
     )
+
+
+def test_a_long_story_is_compared_through_its_newest_articles_of_the_window() -> None:
+    """A story that grows every day keeps only its articles of the last week, and at most
+    `per_story` of them (the newest), so the window stays bounded however long a story runs."""
+    recent = RecentStories(resync=0.0, per_story=24)
+    vector = unit(1, 0.3)
+    for day in range(10):
+        now = T0 + timedelta(days=day)
+        recent.update([], now - timedelta(days=7))
+        recent.add("long", f"day{day}", Signature(vector, frozenset(), frozenset()), now)
+    kept = [article for _, article in recent.members(["long"])]
+    assert kept == [f"day{day}" for day in range(2, 10)]  # a week ago to the day is in
+    for number in range(30):
+        recent.add("busy", f"busy{number}", Signature(vector, frozenset(), frozenset()), T0)
+    busy = [article for _, article in recent.members(["busy"])]
+    assert busy == [f"busy{number}" for number in range(6, 30)]
+    assert set(recent.closest(vector, 8, exclude="")) == {"busy", "long"}
