@@ -30,9 +30,8 @@ def unit(*values: float) -> np.ndarray:
     return vector / np.linalg.norm(vector)
 
 
-def stored(store: Store, name: str, vector: np.ndarray, when: datetime) -> tuple[str, Signature]:
-    """An article row with its vector (as ingest writes it): its id and its signature."""
-    article = Article(
+def article_named(name: str, when: datetime = T0) -> Article:
+    return Article(
         source=f"{name}.txt",
         title=name,
         text=f"text of {name}",
@@ -40,6 +39,11 @@ def stored(store: Store, name: str, vector: np.ndarray, when: datetime) -> tuple
         fingerprint=fingerprint(name),
         ingested_at=when,
     )
+
+
+def stored(store: Store, name: str, vector: np.ndarray, when: datetime) -> tuple[str, Signature]:
+    """An article row with its vector (as ingest writes it): its id and its signature."""
+    article = article_named(name, when)
     assert store.add_article(article, ArticleIndex(vector=pack_vector(vector)))
     return article.id, Signature(vector, frozenset(), frozenset())
 
@@ -84,14 +88,7 @@ def fact(kind: FactKind, value: str) -> Fact:
 
 
 def with_facts(store: Store, name: str, *found: Fact) -> str:
-    article = Article(
-        source=f"{name}.txt",
-        title=name,
-        text=f"text of {name}",
-        language="en",
-        fingerprint=fingerprint(name),
-        ingested_at=T0,
-    )
+    article = article_named(name)
     assert store.add_article(article, ArticleIndex(facts=found))
     return article.id
 
@@ -106,7 +103,7 @@ def test_names_and_figures_are_counted_once_per_article(store: Store, engine: En
     with_facts(store, "a", china, fact("person", "Rudolf Dittrich"), china)
     with_facts(store, "b", fact("place", "CHINA"), fact("money", "EUR 5"))
     with_facts(store, "c")
-    again = Article("a.txt", "a", "text of a", "en", fingerprint("a"), T0)
+    again = article_named("a")
     assert not store.add_article(again, ArticleIndex(facts=(china,)))
     counts, total = StoryStore(engine).document_frequencies(RARITY_KEYS)
     assert counts == {
