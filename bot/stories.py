@@ -144,9 +144,10 @@ class RecentStories:
 
     def update(self, fresh: Iterable[Member], since: datetime) -> None:
         """Merge what the store returned and drop the articles that left the window."""
-        for member in fresh:
-            vector = unpack_vectors([member.vector], self._matrix.shape[1])[0]
-            self._put(member.story_id, member.article_id, vector, member.joined or since)
+        members = list(fresh)
+        vectors = unpack_vectors([m.vector for m in members], self._matrix.shape[1])
+        for member, vector in zip(members, vectors, strict=True):
+            self._put(member.story_id, member.article_id, vector, member.joined)
         self._expire(since)
         self._synced = max(since, self._synced or since)
         if self._size > 1024 and self._size > 2 * len(self._row):

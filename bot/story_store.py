@@ -37,7 +37,7 @@ class Member:
     story_id: str
     article_id: str
     vector: bytes
-    joined: datetime | None = None
+    joined: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +77,7 @@ class StoryStore:
                 for r in connection.execute(query)
             ]
 
-    def specifics(
-        self, article_ids: Sequence[str]
-    ) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    def specifics(self, article_ids: Sequence[str]) -> dict[str, Specifics]:
         """Each article's names and figures as "kind:value" keys (see summarizer.signature).
 
         Selected by article id alone (its index); filtering on the kinds in SQL made SQLite

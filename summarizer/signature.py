@@ -62,7 +62,7 @@ def signature(summary: Summary, embedder: Embedder) -> Signature:
     vectors = embedder.encode(texts)
     row = {text: index for index, text in enumerate(texts)}
     points = [row.get(point.text) for point in summary.key_points]
-    if None in points:  # a key point that is also the title was not embedded apart
+    if None in points:  # a blank key point, left out of the signature's texts
         point_vectors = embedder.encode([point.text for point in summary.key_points])
     else:
         point_vectors = vectors[[index for index in points if index is not None]]

@@ -144,7 +144,7 @@ def brute_force_closest(
 
 
 def test_the_window_finds_the_stories_a_full_scan_finds_as_stories_come_and_go() -> None:
-    """3,000 members of 600 stories over three days, a 1-day window: after every day the
+    """3,000 members of 600 stories over three days, a 12-hour window: after every day the
     closest stories to 20 probes are those of a brute-force scan of the members in the window
     (matrix growth, masking and compaction included)."""
     draw = np.random.default_rng(5)
