@@ -19,14 +19,21 @@ With `--unrelated`, each question is also put to the store without its gold arti
 share answered all the same is reported (`unrelated_answered`): answers from news that does not
 hold them, which should be rare. `--verbose` prints the best matching sentences of each miss.
 
+With `--distractors FILE`, the gold articles are ingested into a copy of that SQLite store (a
+kept `bench.scale` store of 100,000 articles, say) instead of an empty one: the same questions
+asked among that many other articles, written to `lookup_distractors.json`. The scale corpus is
+made from these same leads with names and numbers swapped, so some distractors are deliberately
+near-copies that give other answers: compare runs on the same store, not with the empty store.
+
     .venv/bin/python -m bench.lookup [--eval-dir ../shared/eval] [--show-misses] [--verbose]
-        [--unrelated]
+        [--unrelated] [--distractors FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import string
 import tempfile
 import time
@@ -120,6 +127,7 @@ class RunOptions:
     show_misses: bool = False
     verbose: bool = False
     unrelated: bool = False
+    distractors: Path | None = None
 
 
 def run(eval_dir: Path, options: RunOptions) -> dict[str, Any]:
@@ -127,9 +135,13 @@ def run(eval_dir: Path, options: RunOptions) -> dict[str, Any]:
     questions, sources = load(eval_dir)
     embedder = MultilingualEmbedder()
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as folder:
-        engine = sqlite_engine(Path(folder) / "bench.db")
+        path = Path(folder) / "bench.db"
+        if options.distractors is not None:
+            _copy_store(options.distractors, path)
+        engine = sqlite_engine(path)
         try:
             store = Store(engine)
+            held = store.counts().articles
             ingestor = Ingestor(
                 store, IngestOptions(), lambda: datetime.now(UTC), embedder=embedder
             )
@@ -150,10 +162,23 @@ def run(eval_dir: Path, options: RunOptions) -> dict[str, Any]:
         finally:
             engine.dispose()
     results = _report(outcomes, len(sources), len(failed), ingest_seconds)
+    if options.distractors is not None:
+        print(f"among {held:,} other articles from {options.distractors}")
+        results["distractor_articles"] = held
     if unrelated is not None:
         print(f"answered without the gold article: {unrelated:.2f} %")
         results["unrelated_answered"] = unrelated
     return results
+
+
+def _copy_store(source: Path, target: Path) -> None:
+    """Copy a SQLite store with its write-ahead log, so that the original stays untouched."""
+    if not source.is_file():
+        raise SystemExit(f"no SQLite store at {source}")
+    shutil.copyfile(source, target)
+    wal = source.with_name(source.name + "-wal")
+    if wal.is_file():
+        shutil.copyfile(wal, target.with_name(target.name + "-wal"))
 
 
 def _ask(lookup: Lookup, question: Question) -> Outcome:
@@ -247,15 +272,18 @@ class _WithoutArticles:
         """The sentences of these articles, unless hidden."""
         return self._store.sentences_of([a for a in article_ids if a not in self._hidden])
 
-    def article_vectors(self) -> tuple[list[str], list[bytes]]:
+    def article_vectors_since(self, since: datetime | None) -> list[tuple[str, bytes, datetime]]:
         """The vectors of the other articles."""
-        ids, blobs = self._store.article_vectors()
-        kept = [i for i, article_id in enumerate(ids) if article_id not in self._hidden]
-        return [ids[i] for i in kept], [blobs[i] for i in kept]
+        rows = self._store.article_vectors_since(since)
+        return [row for row in rows if row[0] not in self._hidden]
+
+    def indexed_articles(self) -> int:
+        """The store's counter of indexed articles."""
+        return self._store.indexed_articles()
 
     def vector_count(self) -> int:
-        """How many vectors `article_vectors` gives."""
-        return len(self.article_vectors()[0])
+        """How many vectors `article_vectors_since` gives."""
+        return len(self.article_vectors_since(None))
 
     def key_point_vectors(self, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], bytes]:
         """The stored key point embeddings among these sentences (none of hidden articles:
@@ -292,10 +320,21 @@ def main() -> None:
         action="store_true",
         help="also ask each question without its gold articles and report how often it is answered",
     )
+    parser.add_argument(
+        "--distractors",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="ingest the gold articles into a copy of this SQLite store (a kept bench.scale "
+        "store) and ask among its articles",
+    )
     arguments = parser.parse_args()
-    options = RunOptions(arguments.show_misses, arguments.verbose, arguments.unrelated)
+    options = RunOptions(
+        arguments.show_misses, arguments.verbose, arguments.unrelated, arguments.distractors
+    )
     results = run(arguments.eval_dir, options)
-    print(f"wrote {write_results('lookup', results)}")
+    name = "lookup" if arguments.distractors is None else "lookup_distractors"
+    print(f"wrote {write_results(name, results)}")
 
 
 if __name__ == "__main__":

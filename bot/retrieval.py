@@ -1,21 +1,22 @@
 """Finding the stored sentences that best match a query: lexical plus semantic, any language.
 
-Lexical: SQLite FTS5 (BM25) over every stored sentence, with the query's content terms. Semantic:
-the query's multilingual embedding against each article's vector (title and key points) brings in
-the sentences of the closest articles, so a Dutch question reaches an English article. The union is
-re-ranked by the sentences' own embeddings; only a few dozen sentences are embedded per query.
+Lexical: SQLite FTS5 (BM25) over every stored sentence, with the query's content terms (in a large
+store, matched on the rarer ones: `bot.search_terms`). Semantic: the query's multilingual embedding
+against each article's vector (title and key points, `bot.article_index`) brings in the sentences
+of the closest articles, so a Dutch question reaches an English article. The union is re-ranked by
+the sentences' own embeddings; only a few dozen sentences are embedded per query.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-import numpy as np
-
+from bot.article_index import ArticleVectorIndex
 from bot.models import SentenceHit
-from bot.vectors import stored_or_embedded, unpack_vectors
+from bot.vectors import stored_or_embedded
 from summarizer.embeddings import Embedder, Vectors
 
 
@@ -30,12 +31,17 @@ class SentenceSource(Protocol):
         """Every sentence of these articles."""
         ...
 
-    def article_vectors(self) -> tuple[list[str], list[bytes]]:
-        """Every article vector with its article id."""
+    def indexed_articles(self) -> int:
+        """How many articles were ever indexed (only grows: a cheap sign of change)."""
         ...
 
     def vector_count(self) -> int:
-        """How many article vectors are stored (vectors are only ever added)."""
+        """How many article vectors are stored."""
+        ...
+
+    def article_vectors_since(self, since: datetime | None) -> list[tuple[str, bytes, datetime]]:
+        """(article id, vector, ingested at) of the articles ingested at or after `since`
+        (None: all), in no particular order."""
         ...
 
     def key_point_vectors(self, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], bytes]:
@@ -70,8 +76,8 @@ class RankedSentence:
 
 
 class Retriever:
-    """Ranks stored sentences for a query; article vectors are loaded once and reloaded only
-    when the number of stored vectors changes (a count query per lookup, not every vector)."""
+    """Ranks stored sentences for a query; the article vectors are kept in memory and follow
+    the store (`ArticleVectorIndex`)."""
 
     def __init__(
         self, store: SentenceSource, embedder: Embedder, options: RetrievalOptions
@@ -79,8 +85,7 @@ class Retriever:
         self._store = store
         self._embedder = embedder
         self._options = options
-        self._ids: list[str] = []
-        self._matrix: Vectors = np.zeros((0, embedder.dimensions), dtype=np.float32)
+        self._articles = ArticleVectorIndex(embedder.dimensions)
 
     def rank(self, query: str, terms: Sequence[str], limit: int) -> list[RankedSentence]:
         """The `limit` best sentences for `query` (its content `terms` drive the lexical part)."""
@@ -101,20 +106,10 @@ class Retriever:
         return ranked[:limit]
 
     def _closest_articles(self, query_vector: Vectors) -> dict[str, float]:
-        ids, matrix = self._vectors()
-        if not ids:
-            return {}
-        similarity = matrix @ query_vector
-        count = min(self._options.articles, len(ids))
-        best = np.argpartition(-similarity, count - 1)[:count]
+        self._articles.refresh(self._store)
         floor = self._options.min_article_similarity
-        return {ids[i]: float(similarity[i]) for i in best if similarity[i] >= floor}
-
-    def _vectors(self) -> tuple[list[str], Vectors]:
-        if self._store.vector_count() != len(self._ids):
-            ids, blobs = self._store.article_vectors()
-            self._ids, self._matrix = ids, unpack_vectors(blobs, self._embedder.dimensions)
-        return self._ids, self._matrix
+        closest = self._articles.nearest(query_vector, self._options.articles)
+        return {article_id: similarity for article_id, similarity in closest if similarity >= floor}
 
     def _sentence_vectors(self, hits: list[SentenceHit]) -> Vectors:
         """The sentences' embeddings: key points' as stored at ingest, the others made now."""

@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, func, insert, or_, select, text
@@ -20,16 +21,17 @@ from bot.models import ArticleIndex, FactRecord, SentenceHit
 from bot.schema import (
     ALL_ARTICLES_KEY,
     article_vectors,
+    articles,
     entities,
     facts,
     near_duplicate_keys,
     sentences,
     specific_counts,
 )
+from bot.search_terms import MAX_MATCH_TERMS, CommonTerms, FtsQuery, quoted_terms
 from summarizer import Fact
 from summarizer.signature import specific_keys
 
-MAX_MATCH_TERMS = 32
 POSTGRES_CANDIDATES = 200  # matching sentences re-scored per PostgreSQL search
 ENTITY_KINDS = frozenset({"person", "org", "place"})
 _KEY_DROP = re.compile(r"[^\w&+]+")
@@ -86,28 +88,46 @@ def count_specifics(connection: Connection, found: Iterable[Fact]) -> None:
 
 def match_expression(terms: Iterable[str]) -> str:
     """An FTS5 query that matches any of `terms`, each quoted so no term is read as syntax."""
-    quoted: list[str] = []
-    for term in terms:
-        cleaned = " ".join(term.replace('"', " ").split())
-        if cleaned and len(quoted) < MAX_MATCH_TERMS:
-            quoted.append(f'"{cleaned}"')
-    return " OR ".join(dict.fromkeys(quoted))
+    return " OR ".join(quoted_terms(terms))
 
 
-def match_sentences(connection: Connection, terms: Sequence[str], limit: int) -> list[SentenceHit]:
-    """The sentences matching any of `terms`, best first (higher score is better): BM25 over
-    FTS5 on SQLite, `ts_rank_cd` over the sentences' tsvector on PostgreSQL."""
+def match_sentences(
+    connection: Connection, terms: Sequence[str], limit: int, common: CommonTerms | None = None
+) -> list[SentenceHit]:
+    """The sentences matching `terms`, best first (higher score is better): BM25 over FTS5 on
+    SQLite, on the terms `common` chooses (see `bot.search_terms`; every term without it),
+    `ts_rank_cd` over the sentences' tsvector on PostgreSQL."""
     if connection.dialect.name == "postgresql":
         return _postgres_match(connection, terms, limit)
-    expression = match_expression(terms)
-    if not expression:
+    if common is None:
+        search = FtsQuery(match_expression(terms))
+    else:
+        search = common.query(terms, lambda term, most: _fts_count(connection, term, most))
+    if not search.expression:
         return []
+    if not search.ranked:
+        newest = text(
+            "SELECT article_id, position, text, 1.0 AS rank FROM sentence_search "
+            "WHERE sentence_search MATCH :expression ORDER BY rowid DESC LIMIT :limit"
+        )
+        found = connection.execute(newest, {"expression": search.expression, "limit": limit})
+        return [SentenceHit(r.article_id, int(r.position), r.text, 1.0) for r in found]
     query = text(
         "SELECT article_id, position, text, bm25(sentence_search) AS rank FROM sentence_search "
         "WHERE sentence_search MATCH :expression ORDER BY rank LIMIT :limit"
     )
-    rows = connection.execute(query, {"expression": expression, "limit": limit}).all()
+    rows = connection.execute(query, {"expression": search.expression, "limit": limit}).all()
     return [SentenceHit(r.article_id, int(r.position), r.text, -float(r.rank)) for r in rows]
+
+
+def _fts_count(connection: Connection, quoted: str, most: int) -> int:
+    """How many sentences match the quoted term, counting up to `most`."""
+    query = text(
+        "SELECT count(*) FROM (SELECT rowid FROM sentence_search "
+        "WHERE sentence_search MATCH :term LIMIT :most)"
+    )
+    found: int = connection.execute(query, {"term": quoted, "most": most}).scalar_one()
+    return found
 
 
 def tsquery_expression(terms: Iterable[str]) -> str:
@@ -182,11 +202,13 @@ def facts_in_sentences(connection: Connection, keys: Sequence[tuple[str, int]]) 
     """The facts of the given (article id, position) sentences, in document order."""
     if not keys:
         return []
-    # By article id alone, which the (article_id, position) index serves: a row-value IN makes
-    # SQLite scan every fact. The positions are picked here.
+    # Two IN lists, which the (article_id, position) index serves: a row-value IN makes SQLite
+    # scan every fact. The exact pairs are picked here.
     wanted = set(keys)
-    articles = sorted({article_id for article_id, _ in wanted})
-    found = _fact_records(connection, facts.c.article_id.in_(articles))
+    article_ids = sorted({article_id for article_id, _ in wanted})
+    positions = sorted({position for _, position in wanted})
+    where = and_(facts.c.article_id.in_(article_ids), facts.c.position.in_(positions))
+    found = _fact_records(connection, where)
     return [record for record in found if (record.article_id, record.position) in wanted]
 
 
@@ -234,6 +256,27 @@ def vectors(connection: Connection) -> tuple[list[str], list[bytes]]:
     """Every stored article vector: article ids and packed vectors, in the same order."""
     rows = connection.execute(select(article_vectors).order_by(article_vectors.c.article_id)).all()
     return [row.article_id for row in rows], [row.vector for row in rows]
+
+
+def vectors_since(
+    connection: Connection, since: datetime | None
+) -> list[tuple[str, bytes, datetime]]:
+    """(article id, vector, ingested at) of the articles ingested at or after `since` (None:
+    all), in no particular order."""
+    query = select(
+        article_vectors.c.article_id, article_vectors.c.vector, articles.c.ingested_at
+    ).join(articles, articles.c.id == article_vectors.c.article_id)
+    if since is not None:
+        query = query.where(articles.c.ingested_at >= since)
+    rows = connection.execute(query)
+    return [(row.article_id, row.vector, row.ingested_at) for row in rows]
+
+
+def indexed_articles(connection: Connection) -> int:
+    """How many articles were ever indexed: a counter that only grows, one row to read."""
+    query = select(specific_counts.c.articles).where(specific_counts.c.key == ALL_ARTICLES_KEY)
+    found: int | None = connection.execute(query).scalar_one_or_none()
+    return found or 0
 
 
 def vector_count(connection: Connection) -> int:

@@ -35,6 +35,7 @@ from bot.models import (
     StoredKeyPoint,
 )
 from bot.schema import article_copies, articles, key_points, near_duplicate_keys
+from bot.search_terms import CommonTerms, TermLimits
 
 NO_INDEX = ArticleIndex()
 
@@ -111,8 +112,9 @@ class ArticleStore(Protocol):
 class Store:
     """`ArticleStore` on a SQLAlchemy Engine; opening it applies pending migrations."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, term_limits: TermLimits | None = None) -> None:
         self._engine = engine
+        self._common_terms = CommonTerms(term_limits)
         open_schema(engine)
 
     def schema_version(self) -> int:
@@ -163,7 +165,7 @@ class Store:
     def search_sentences(self, terms: Sequence[str], limit: int) -> list[SentenceHit]:
         """Stored sentences matching any of `terms`, best first; terms are never query syntax."""
         with self._reading() as connection:
-            return search_index.match_sentences(connection, terms, limit)
+            return search_index.match_sentences(connection, terms, limit, self._common_terms)
 
     def sentences_of(self, article_ids: Sequence[str]) -> list[SentenceHit]:
         """Every sentence of these articles, in order."""
@@ -206,8 +208,20 @@ class Store:
         with self._reading() as connection:
             return search_index.vectors(connection)
 
+    def article_vectors_since(self, since: datetime | None) -> list[tuple[str, bytes, datetime]]:
+        """(article id, vector, ingested at) of the articles ingested at or after `since`
+        (None: all), in no particular order."""
+        with self._reading() as connection:
+            return search_index.vectors_since(connection, since)
+
+    def indexed_articles(self) -> int:
+        """How many articles were ever indexed: grows with every article stored, so a change
+        shows in one cheap read."""
+        with self._reading() as connection:
+            return search_index.indexed_articles(connection)
+
     def vector_count(self) -> int:
-        """How many article vectors are stored (vectors are only ever added)."""
+        """How many article vectors are stored."""
         with self._reading() as connection:
             return search_index.vector_count(connection)
 

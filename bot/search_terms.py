@@ -1,0 +1,129 @@
+"""Which query terms the full-text search matches on, so a search stays fast in a large store.
+
+Ranking every sentence that holds any query term costs time in proportion to how many there are:
+in 3 million sentences "new", "year" or "week" each match a hundred thousand or more, and BM25
+must score every one before the best 40 are kept. Such words also say little about which
+sentence is wanted: BM25 itself weighs them lightly.
+
+So a query matches on its rare terms (in fewer than `TermLimits.common` sentences), rarest first
+while together they match at most `TermLimits.budget` sentences; the sentences found are ranked by
+BM25 over all the terms. A query of common words only ("star wars") takes the newest sentences
+holding at least two of them, unranked: ranking would read every sentence holding any of them.
+Counting a term stops at `common`, so no count costs more than that, and a term once found
+common stays so (the store only grows): it is remembered and not counted again. In a store below
+those sizes every term is rare, and the search is the plain BM25 over all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+MAX_MATCH_TERMS = 32
+REMEMBERED_COMMON = 100_000  # common terms remembered at most (a few MiB)
+_WORD = re.compile(r"[^\W_]+")  # a token of FTS5's unicode61 tokenizer
+
+
+@dataclass(frozen=True, slots=True)
+class TermLimits:
+    """How many sentences make a term common, how many the chosen terms may match together,
+    and how many of a query's common terms are paired when it has no rare one."""
+
+    common: int = 5_000
+    ranked: int = 20_000
+    budget: int = 20_000
+    paired: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class FtsQuery:
+    """An FTS5 query, and whether its matches are ranked by BM25 (else the newest come first)."""
+
+    expression: str
+    ranked: bool = True
+
+
+# Counts the sentences a quoted term matches, stopping at the given number.
+Counter = Callable[[str, int], int]
+
+
+class CommonTerms:
+    """The terms found common so far (shared by every search of one store)."""
+
+    def __init__(self, limits: TermLimits | None = None) -> None:
+        self.limits = limits or TermLimits()
+        self._common: dict[str, int] = {}
+
+    def query(self, terms: Iterable[str], count: Counter) -> FtsQuery:
+        """The FTS5 query for `terms`: their rare ones joined by OR (the sentences ranked by all
+        of them), or pairs of the common ones, unranked; "" when no term is left after
+        cleaning."""
+        quoted = quoted_terms(terms)
+        if not quoted:
+            return FtsQuery("")
+        limits = self.limits
+        counts = {term: self._count(term, count) for term in quoted}
+        # A phrase ("two-and-a-half") costs what its words cost: with a common word, it is left
+        # out, its words being query terms of their own.
+        usable = [t for t in quoted if counts[t] < limits.common or not _is_phrase(t)] or quoted
+        rare = sorted((counts[t], t) for t in usable if counts[t] < limits.common)
+        if not rare:
+            return FtsQuery(_pairs(usable[: limits.paired]), ranked=False)
+        chosen: set[str] = set()
+        total = 0
+        for matches, term in rare:
+            if chosen and total + matches > limits.budget:
+                break
+            chosen.add(term)
+            total += matches
+        matching = " OR ".join(term for term in usable if term in chosen)  # in the query's order
+        weighed = [t for t in usable if t in chosen or counts[t] < limits.ranked]
+        if len(chosen) == len(weighed):
+            return FtsQuery(matching)
+        # Both parts list the chosen terms, so they weigh twice in BM25: rare words say more.
+        return FtsQuery(f"({matching}) AND ({' OR '.join(weighed)})")
+
+    def _count(self, term: str, count: Counter) -> int:
+        """Sentences matching `term`, up to the common limit; a phrase is common when one of
+        its words is."""
+        words = _WORD.findall(term)
+        if len(words) > 1 and any(
+            self._count(f'"{w}"', count) >= self.limits.common for w in words
+        ):
+            return self.limits.common
+        return self._counted(term, count)
+
+    def _counted(self, term: str, count: Counter) -> int:
+        """Up to `common` counted each time; beyond, up to `ranked` and remembered."""
+        if term in self._common:
+            return self._common[term]
+        found = count(term, self.limits.common)
+        if found >= self.limits.common:
+            found = count(term, self.limits.ranked)
+            if len(self._common) < REMEMBERED_COMMON:
+                self._common[term] = found
+        return found
+
+
+def quoted_terms(terms: Iterable[str]) -> list[str]:
+    """Each term double-quoted (so none is read as FTS5 syntax), blanks and repeats dropped, at
+    most MAX_MATCH_TERMS."""
+    quoted: dict[str, None] = {}
+    for term in terms:
+        cleaned = " ".join(term.replace('"', " ").split())
+        if cleaned and len(quoted) < MAX_MATCH_TERMS:
+            quoted[f'"{cleaned}"'] = None
+    return list(quoted)
+
+
+def _is_phrase(quoted: str) -> bool:
+    return len(_WORD.findall(quoted)) > 1
+
+
+def _pairs(quoted: Sequence[str]) -> str:
+    """Sentences holding at least two of these terms (the one term itself if there is one)."""
+    if len(quoted) == 1:
+        return quoted[0]
+    return " OR ".join(f"({first} AND {second})" for first, second in combinations(quoted, 2))

@@ -1,0 +1,159 @@
+"""Which terms a full-text search matches on in a large store (`bot.search_terms`).
+
+The limits are scaled down so that a handful of sentences makes a word common; the rules are the
+same as at the default sizes (5,000 sentences make a word common).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.engine import sqlite_engine
+from bot.fingerprint import fingerprint
+from bot.models import Article, ArticleIndex, IndexedSentence, StoredKeyPoint
+from bot.search_index import match_expression
+from bot.search_terms import CommonTerms, FtsQuery, TermLimits
+from bot.store import Store
+
+SMALL = TermLimits(common=3, ranked=6, budget=4, paired=4)
+
+
+class Counts:
+    """Sentence counts per quoted term, capped as FTS5's count would be; records each count."""
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        self.counts = counts
+        self.asked: list[str] = []
+
+    def __call__(self, quoted: str, most: int) -> int:
+        self.asked.append(quoted)
+        return min(self.counts.get(quoted.strip('"'), 0), most)
+
+
+def query(terms: list[str], counts: dict[str, int], limits: TermLimits = SMALL) -> FtsQuery:
+    return CommonTerms(limits).query(terms, Counts(counts))
+
+
+def test_rare_terms_only_is_the_plain_query() -> None:
+    assert query(["xiaomi", "munich"], {"xiaomi": 1, "munich": 2}) == FtsQuery(
+        match_expression(["xiaomi", "munich"])
+    )
+
+
+def test_rare_terms_match_and_every_term_but_the_commonest_ranks() -> None:
+    """ "new" (3 to 5 sentences) still weighs in the ranking; "year" (6 or more) does not."""
+    found = query(["new", "xiaomi", "year"], {"new": 4, "xiaomi": 1, "year": 50})
+    assert found == FtsQuery('("xiaomi") AND ("new" OR "xiaomi")')
+
+
+def test_rare_terms_are_taken_rarest_first_within_the_budget() -> None:
+    """Budget 4: "b" (1) and "a" (2) fit, "c" (2) would make 5; the query's order is kept."""
+    found = query(["c", "a", "b"], {"a": 2, "b": 1, "c": 2})
+    assert found.expression == '("a" OR "b") AND ("c" OR "a" OR "b")'
+
+
+def test_the_rarest_term_is_kept_even_beyond_the_budget() -> None:
+    limits = TermLimits(common=10, ranked=20, budget=4, paired=4)
+    found = query(["x", "y"], {"x": 9, "y": 8}, limits)
+    assert found.expression == '("y") AND ("x" OR "y")'
+
+
+def test_common_terms_only_match_in_pairs_newest_first() -> None:
+    found = query(["star", "wars", "film"], {"star": 9, "wars": 7, "film": 30})
+    assert found == FtsQuery(
+        '("star" AND "wars") OR ("star" AND "film") OR ("wars" AND "film")', ranked=False
+    )
+    assert query(["news"], {"news": 99}) == FtsQuery('"news"', ranked=False)
+
+
+def test_a_phrase_with_a_common_word_is_left_out() -> None:
+    """ "covid-19" is FTS5's phrase "covid 19": with "19" common it would read every "19"."""
+    counts = {"covid": 1, "19": 40, "covid-19": 1, "jean-luc": 1, "jean": 1, "luc": 1}
+    found = query(["covid-19", "covid", "jean-luc"], counts)
+    assert found == FtsQuery('"covid" OR "jean-luc"')
+
+
+def test_common_words_are_counted_once_rare_ones_every_time() -> None:
+    """The store only grows: a common word stays common, a rare one may become common."""
+    counter = Counts({"year": 50, "xiaomi": 1})
+    common = CommonTerms(SMALL)
+    for _ in range(3):
+        common.query(["year", "xiaomi"], counter)
+    assert counter.asked.count('"xiaomi"') == 3
+    assert counter.asked.count('"year"') == 2  # up to `common`, then up to `ranked`, once
+
+
+def test_nothing_left_is_an_empty_query() -> None:
+    assert query(["", '"', "  "], {}) == FtsQuery("")
+
+
+# On a real SQLite store ------------------------------------------------------------------------
+
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+STORE_LIMITS = TermLimits(common=4, ranked=20, budget=6, paired=4)
+
+
+def add(store: Store, number: int, sentence: str) -> None:
+    text = f"{sentence} Item {number}."
+    article = Article(
+        source=f"{number}.txt",
+        title=sentence,
+        text=text,
+        language="en",
+        fingerprint=fingerprint(text),
+        ingested_at=T0 + timedelta(minutes=number),
+        key_points=(StoredKeyPoint(0, sentence, 1.0),),
+    )
+    assert store.add_article(article, ArticleIndex((IndexedSentence(0, sentence),)))
+
+
+# As long as each other, so that only "markets" tells them apart.
+XIAOMI = (
+    "Xiaomi opened a research centre in Munich today.",
+    "Xiaomi shares lifted the markets in Munich today.",
+    "Xiaomi hired a designer from BMW in Munich.",
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    """Ten sentences about markets (common: 4 make a word common), three about Xiaomi (rare),
+    one of them about both, and twenty about neither (so that "markets" still weighs a little)."""
+    store = Store(sqlite_engine(tmp_path / "store.db"), STORE_LIMITS)
+    for number in range(20, 40):
+        add(store, number, f"The weather was mild on day {number}.")
+    for number in range(10):
+        add(store, number, f"Markets rose in trading session {number} of the stock week.")
+    add(store, 10, XIAOMI[0])
+    add(store, 11, XIAOMI[1])
+    add(store, 12, XIAOMI[2])
+    return store
+
+
+def test_a_rare_word_decides_what_matches_and_a_common_one_how_it_ranks(store: Store) -> None:
+    hits = store.search_sentences(["markets", "xiaomi"], 10)
+    assert {hit.text for hit in hits} == set(XIAOMI)
+    assert hits[0].text == XIAOMI[1]
+    assert hits[0].score > hits[1].score
+
+
+def test_common_words_only_find_the_newest_sentences_with_two_of_them(store: Store) -> None:
+    hits = store.search_sentences(["markets", "trading"], 2)
+    assert [hit.text for hit in hits] == [
+        "Markets rose in trading session 9 of the stock week.",
+        "Markets rose in trading session 8 of the stock week.",
+    ]
+    assert {hit.score for hit in hits} == {1.0}
+
+
+def test_a_store_below_the_limits_ranks_every_term(tmp_path: Path) -> None:
+    """At the default limits the same store is searched with plain BM25 over both words."""
+    plain = Store(sqlite_engine(tmp_path / "plain.db"))
+    for number in range(10):
+        add(plain, number, f"Markets rose in trading session {number} of the stock week.")
+    add(plain, 10, "Xiaomi opened a research centre in Munich.")
+    hits = plain.search_sentences(["markets", "xiaomi"], 20)
+    assert len(hits) == 11
