@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     started = time.perf_counter()
     pools = load_pools(args.eval_dir)
     generator = CorpusGenerator(pools, SEED, args.languages)
-    queries = _queries(args, CorpusGenerator(pools, SEED, args.languages))
+    queries = lookup_queries(args, CorpusGenerator(pools, SEED, args.languages))
     bench = Run(args.articles, Profiles(args.profile), queries)
     bench.generate_seconds = time.perf_counter() - started
     bench.memory["corpus_pools"] = peak_rss_mib()
@@ -148,7 +148,7 @@ def run(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
             bench.resumed_from = ingested_so_far(core.engine) if args.resume else 0
             if not args.resume:
                 _check_empty(core, url)
-            _warm_up(core)
+            warm_up(core)
             tally = _ingest_all(core, generator, clock, bench, args)
             size = store_size(core.engine)
             bench.memory["after_ingest"] = peak_rss_mib()
@@ -170,7 +170,7 @@ def run(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     return kind, section
 
 
-def _queries(args: argparse.Namespace, generator: CorpusGenerator) -> Queries:
+def lookup_queries(args: argparse.Namespace, generator: CorpusGenerator) -> Queries:
     """The lookup queries, drawn with names from the corpus's first articles: the same for every
     run of at least NAME_ARTICLES articles."""
     names = {
@@ -188,7 +188,7 @@ def _check_empty(core: App, url: str) -> None:
         raise SystemExit(f"the store {shown} already holds {held} articles; give an empty store")
 
 
-def _warm_up(core: App) -> None:
+def warm_up(core: App) -> None:
     """Load the language model, the tokenisers and the embedding model before timing."""
     summarize("The council met on Monday. It approved the budget for the new harbour bridge.")
     core.merging.embedder.encode(["warm up"])

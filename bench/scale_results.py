@@ -207,18 +207,18 @@ def _latencies(figures: dict[str, Any]) -> list[float]:
 def completed(kind: str, section: dict[str, Any]) -> dict[str, Any]:
     """The section, or for a resumed run the section completed with the one of the run it
     continued, as bench/results/scale.json holds it (see `with_earlier_part`)."""
-    earlier = _sections().get(kind)
+    earlier = stored_sections().get(kind)
     return with_earlier_part(section, earlier) if earlier else section
 
 
 def save(kind: str, section: dict[str, Any]) -> Path:
     """Write the section into bench/results/scale.json, keeping the other store kinds'."""
-    sections = _sections()
+    sections = stored_sections()
     sections[kind] = section
     return write_results("scale", sections)
 
 
-def _sections() -> dict[str, Any]:
+def stored_sections() -> dict[str, Any]:
     path = RESULTS_DIR / "scale.json"
     if not path.exists():
         return {}
