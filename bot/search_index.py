@@ -7,11 +7,13 @@ English one (both canonically "Munich") are one entity.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from itertools import combinations
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, func, insert, or_, select, text
@@ -28,7 +30,7 @@ from bot.schema import (
     sentences,
     specific_counts,
 )
-from bot.search_terms import MAX_MATCH_TERMS, CommonTerms, FtsQuery, quoted_terms
+from bot.search_terms import MAX_MATCH_TERMS, CommonTerms, FtsQuery, TermChoice, quoted_terms
 from summarizer import Fact
 from summarizer.signature import specific_keys
 
@@ -94,11 +96,11 @@ def match_expression(terms: Iterable[str]) -> str:
 def match_sentences(
     connection: Connection, terms: Sequence[str], limit: int, common: CommonTerms | None = None
 ) -> list[SentenceHit]:
-    """The sentences matching `terms`, best first (higher score is better): BM25 over FTS5 on
-    SQLite, on the terms `common` chooses (see `bot.search_terms`; every term without it),
-    `ts_rank_cd` over the sentences' tsvector on PostgreSQL."""
+    """The sentences matching `terms`, best first (higher score is better), on the terms
+    `common` chooses (see `bot.search_terms`; every term without it): BM25 over FTS5 on SQLite,
+    `ts_rank_cd` over the sentences' tsvector then re-scored on PostgreSQL."""
     if connection.dialect.name == "postgresql":
-        return _postgres_match(connection, terms, limit)
+        return _postgres_match(connection, terms, limit, common)
     if common is None:
         search = FtsQuery(match_expression(terms))
     else:
@@ -130,12 +132,6 @@ def _fts_count(connection: Connection, quoted: str, most: int) -> int:
     return found
 
 
-def tsquery_expression(terms: Iterable[str]) -> str:
-    """A `to_tsquery('simple', ...)` text matching any of `terms` (see `_tsquery_terms`), the
-    words of one term joined by <-> (a phrase), the terms by |."""
-    return " | ".join(" <-> ".join(words) for words in _tsquery_terms(terms))
-
-
 def _tsquery_terms(terms: Iterable[str]) -> list[tuple[str, ...]]:
     """Each term as tsquery words: reduced to letters and digits (so nothing in it is syntax),
     words of five letters or more as prefixes ("invest:*" also finds "investment", standing in
@@ -148,22 +144,36 @@ def _tsquery_terms(terms: Iterable[str]) -> list[tuple[str, ...]]:
     return list(found)
 
 
-def _postgres_match(connection: Connection, terms: Sequence[str], limit: int) -> list[SentenceHit]:
-    """Up to POSTGRES_CANDIDATES sentences matching any term (most terms first), re-scored the
-    way BM25 weighs terms: each term found adds log(1 + candidates / sentences with it), so a
-    rare name outweighs a common word, which `ts_rank_cd` alone does not do."""
-    phrases = _tsquery_terms(terms)
-    if not phrases:
+def _postgres_match(
+    connection: Connection, terms: Sequence[str], limit: int, common: CommonTerms | None
+) -> list[SentenceHit]:
+    """Up to POSTGRES_CANDIDATES sentences matching the chosen terms (most terms first),
+    re-scored the way BM25 weighs terms: each weighed term found adds log(1 + candidates /
+    sentences with it), so a rare name outweighs a common word, which `ts_rank_cd` alone does
+    not do. Pairs of common terms only: the newest sentences holding two, unranked."""
+    keys = [" <-> ".join(words) for words in _tsquery_terms(terms)]
+    if not keys:
         return []
+    if common is None:
+        choice = TermChoice(tuple(keys), tuple(keys))
+    else:
+        choice = common.choose(keys, lambda key, most: _ts_count(connection, key, most), _ts_words)
+    if not choice.ranked:
+        return _postgres_newest(connection, choice.matching, limit)
     query = text(
-        "SELECT article_id, position, text, ts_rank_cd(search, query) AS rank "
-        "FROM sentences, to_tsquery('simple', :expression) AS query "
-        "WHERE search @@ query ORDER BY rank DESC, article_id, position LIMIT :candidates"
+        "SELECT article_id, position, text, ts_rank_cd(search, weighed) AS rank "
+        "FROM sentences, to_tsquery('simple', :matching) AS matching, "
+        "to_tsquery('simple', :weighed) AS weighed "
+        "WHERE search @@ matching ORDER BY rank DESC, article_id, position LIMIT :candidates"
     )
-    expression = " | ".join(" <-> ".join(words) for words in phrases)
-    cap = max(POSTGRES_CANDIDATES, limit)
-    rows = connection.execute(query, {"expression": expression, "candidates": cap}).all()
-    found = [{i for i, words in enumerate(phrases) if _has_phrase(r.text, words)} for r in rows]
+    values = {
+        "matching": " | ".join(f"({key})" for key in choice.matching),
+        "weighed": " | ".join(f"({key})" for key in choice.weighed),
+        "candidates": max(POSTGRES_CANDIDATES, limit),
+    }
+    rows = connection.execute(query, values).all()
+    phrases = [tuple(_ts_words(key)) for key in choice.weighed]
+    found = [_phrases_in(_ts_tokens(r.text), phrases) for r in rows]
     counts = [sum(i in hits for hits in found) for i in range(len(phrases))]
     weight = [math.log(1 + len(rows) / count) if count else 0.0 for count in counts]
     scored = [
@@ -174,9 +184,58 @@ def _postgres_match(connection: Connection, terms: Sequence[str], limit: int) ->
     return scored[:limit]
 
 
-def _has_phrase(sentence: str, words: tuple[str, ...]) -> bool:
-    """Whether `sentence` holds the tsquery words in a row (a ":*" word as a prefix)."""
-    tokens = _TSQUERY_DROP.sub(" ", sentence.casefold()).split()
+def _postgres_newest(connection: Connection, keys: Sequence[str], limit: int) -> list[SentenceHit]:
+    """The newest sentences holding two of these terms (the one term if there is one)."""
+    pairs = [f"({a}) & ({b})" for a, b in combinations(keys, 2)]
+    expression = " | ".join(f"({pair})" for pair in pairs) or keys[0]
+    query = text(
+        "SELECT s.article_id, s.position, s.text FROM sentences AS s "
+        "JOIN articles AS a ON a.id = s.article_id "
+        "WHERE s.search @@ to_tsquery('simple', :expression) "
+        "ORDER BY a.ingested_at DESC, s.article_id, s.position LIMIT :limit"
+    )
+    rows = connection.execute(query, {"expression": expression, "limit": limit})
+    return [SentenceHit(r.article_id, int(r.position), r.text, 1.0) for r in rows]
+
+
+def _ts_count(connection: Connection, key: str, most: int) -> int:
+    """About how many sentences match the tsquery term (up to `most`): the planner's estimate
+    from the column's lexeme statistics, which costs no read of the sentences (counting them
+    would read a row per match to recheck it)."""
+    query = text(
+        "EXPLAIN (FORMAT JSON) SELECT 1 FROM sentences WHERE search @@ to_tsquery('simple', :key)"
+    )
+    plan = connection.execute(query, {"key": key}).scalar_one()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return min(int(plan[0]["Plan"]["Plan Rows"]), most)
+
+
+def _ts_words(key: str) -> list[str]:
+    """The words of a tsquery term ("covid:* <-> 19")."""
+    return key.split(" <-> ")
+
+
+def _ts_tokens(sentence: str) -> list[str]:
+    """The words of a sentence as the 'simple' text search reads them (near enough)."""
+    return _TSQUERY_DROP.sub(" ", sentence.casefold()).split()
+
+
+def _phrases_in(tokens: list[str], phrases: Sequence[tuple[str, ...]]) -> set[int]:
+    """The indexes of the phrases the tokens hold."""
+    present = set(tokens)
+    found = set()
+    for index, words in enumerate(phrases):
+        # Cheap test first: a whole word (no ":*") missing from the sentence rules it out.
+        if any(not w.endswith(":*") and w not in present for w in words):
+            continue
+        if _has_phrase(tokens, words):
+            found.add(index)
+    return found
+
+
+def _has_phrase(tokens: list[str], words: tuple[str, ...]) -> bool:
+    """Whether the tokens hold the tsquery words in a row (a ":*" word as a prefix)."""
     span = len(words)
     return any(
         all(_word_matches(tokens[start + k], words[k]) for k in range(span))

@@ -12,6 +12,10 @@ holding at least two of them, unranked: ranking would read every sentence holdin
 Counting a term stops at `common`, so no count costs more than that, and a term once found
 common stays so (the store only grows): it is remembered and not counted again. In a store below
 those sizes every term is rare, and the search is the plain BM25 over all of them.
+
+PostgreSQL makes the same choice on its tsquery terms (its 'simple' text search keeps words like
+"and", which otherwise make it read most sentences), with the planner's estimates (from the
+lexeme statistics ANALYZE keeps) as counts, and ranks with `ts_rank_cd` re-scored.
 """
 
 from __future__ import annotations
@@ -38,6 +42,17 @@ class TermLimits:
 
 
 @dataclass(frozen=True, slots=True)
+class TermChoice:
+    """The terms that decide which sentences match, those the ranking weighs (the matching ones
+    included), and whether there is a ranking: without one (pairs of common terms), the newest
+    matching sentences come first."""
+
+    matching: tuple[str, ...]
+    weighed: tuple[str, ...]
+    ranked: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class FtsQuery:
     """An FTS5 query, and whether its matches are ranked by BM25 (else the newest come first)."""
 
@@ -45,8 +60,15 @@ class FtsQuery:
     ranked: bool = True
 
 
-# Counts the sentences a quoted term matches, stopping at the given number.
+# PostgreSQL reads each matching row from the table to rank it (about 18 us a row, against a few
+# for FTS5), so it matches on fewer.
+POSTGRES_TERM_LIMITS = TermLimits(common=2_000, ranked=10_000, budget=4_000)
+
+
+# Counts the sentences a term (in the database's query syntax) matches, up to the given number.
 Counter = Callable[[str, int], int]
+# The single words of a term in the same syntax (one for a word, several for a phrase).
+Parts = Callable[[str], list[str]]
 
 
 class CommonTerms:
@@ -58,19 +80,33 @@ class CommonTerms:
 
     def query(self, terms: Iterable[str], count: Counter) -> FtsQuery:
         """The FTS5 query for `terms`: their rare ones joined by OR (the sentences ranked by all
-        of them), or pairs of the common ones, unranked; "" when no term is left after
+        but the commonest), or pairs of the common ones, unranked; "" when no term is left after
         cleaning."""
         quoted = quoted_terms(terms)
         if not quoted:
             return FtsQuery("")
+        choice = self.choose(quoted, count, _fts_words)
+        if not choice.ranked:
+            pairs = [f"({a} AND {b})" for a, b in combinations(choice.matching, 2)]
+            return FtsQuery(" OR ".join(pairs) or choice.matching[0], ranked=False)
+        matching = " OR ".join(choice.matching)
+        if choice.matching == choice.weighed:
+            return FtsQuery(matching)
+        # Both parts list the chosen terms, so they weigh twice in BM25: rare words say more.
+        return FtsQuery(f"({matching}) AND ({' OR '.join(choice.weighed)})")
+
+    def choose(self, terms: Sequence[str], count: Counter, parts: Parts) -> TermChoice:
+        """Which of `terms` (distinct, non-empty, in the database's syntax) match and weigh; an
+        unranked choice's `matching` are the terms to pair."""
         limits = self.limits
-        counts = {term: self._count(term, count) for term in quoted}
+        counts = {term: self._count(term, count, parts) for term in terms}
         # A phrase ("two-and-a-half") costs what its words cost: with a common word, it is left
         # out, its words being query terms of their own.
-        usable = [t for t in quoted if counts[t] < limits.common or not _is_phrase(t)] or quoted
+        usable = [t for t in terms if counts[t] < limits.common or len(parts(t)) < 2] or terms
         rare = sorted((counts[t], t) for t in usable if counts[t] < limits.common)
         if not rare:
-            return FtsQuery(_pairs(usable[: limits.paired]), ranked=False)
+            paired = tuple(usable[: limits.paired])
+            return TermChoice(paired, paired, ranked=False)
         chosen: set[str] = set()
         total = 0
         for matches, term in rare:
@@ -78,21 +114,17 @@ class CommonTerms:
                 break
             chosen.add(term)
             total += matches
-        matching = " OR ".join(term for term in usable if term in chosen)  # in the query's order
-        weighed = [t for t in usable if t in chosen or counts[t] < limits.ranked]
-        if len(chosen) == len(weighed):
-            return FtsQuery(matching)
-        # Both parts list the chosen terms, so they weigh twice in BM25: rare words say more.
-        return FtsQuery(f"({matching}) AND ({' OR '.join(weighed)})")
+        matching = tuple(t for t in usable if t in chosen)  # in the query's order
+        weighed = tuple(t for t in usable if t in chosen or counts[t] < limits.ranked)
+        return TermChoice(matching, weighed)
 
-    def _count(self, term: str, count: Counter) -> int:
+    def _count(self, term: str, count: Counter, parts: Parts) -> int:
         """Sentences matching `term`, up to the common limit; a phrase is common when one of
         its words is."""
-        words = _WORD.findall(term)
-        if len(words) > 1 and any(
-            self._count(f'"{w}"', count) >= self.limits.common for w in words
-        ):
-            return self.limits.common
+        words = parts(term)
+        limit = self.limits.common
+        if len(words) > 1 and any(self._count(word, count, parts) >= limit for word in words):
+            return limit
         return self._counted(term, count)
 
     def _counted(self, term: str, count: Counter) -> int:
@@ -118,12 +150,6 @@ def quoted_terms(terms: Iterable[str]) -> list[str]:
     return list(quoted)
 
 
-def _is_phrase(quoted: str) -> bool:
-    return len(_WORD.findall(quoted)) > 1
-
-
-def _pairs(quoted: Sequence[str]) -> str:
-    """Sentences holding at least two of these terms (the one term itself if there is one)."""
-    if len(quoted) == 1:
-        return quoted[0]
-    return " OR ".join(f"({first} AND {second})" for first, second in combinations(quoted, 2))
+def _fts_words(quoted: str) -> list[str]:
+    """The words of a quoted FTS5 term, each quoted."""
+    return [f'"{word}"' for word in _WORD.findall(quoted)]

@@ -35,7 +35,7 @@ from bot.models import (
     StoredKeyPoint,
 )
 from bot.schema import article_copies, articles, key_points, near_duplicate_keys
-from bot.search_terms import CommonTerms, TermLimits
+from bot.search_terms import POSTGRES_TERM_LIMITS, CommonTerms, TermLimits
 
 NO_INDEX = ArticleIndex()
 
@@ -114,6 +114,8 @@ class Store:
 
     def __init__(self, engine: Engine, term_limits: TermLimits | None = None) -> None:
         self._engine = engine
+        if term_limits is None and engine.dialect.name == "postgresql":
+            term_limits = POSTGRES_TERM_LIMITS
         self._common_terms = CommonTerms(term_limits)
         open_schema(engine)
 
