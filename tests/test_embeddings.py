@@ -65,3 +65,15 @@ def test_mean_vector_is_unit_length_and_zero_rows_stay_zero() -> None:
     assert np.array_equal(rows[1], [0.0, 0.0])
     mean = mean_vector(np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32))
     assert np.isclose(np.linalg.norm(mean), 1.0)
+
+
+def test_a_large_batch_on_two_threads_gives_the_vectors_of_one_at_a_time() -> None:
+    """From `batch_size` texts on, two BLAS threads embed them: the same vectors as one thread
+    embedding each text alone (up to float rounding)."""
+    texts = [f"The council approved budget item {n} for the harbour bridge." for n in range(6)]
+    batched = MultilingualEmbedder(threads=1, batch_threads=2, batch_size=4, cache_size=0)
+    alone = MultilingualEmbedder(threads=1, batch_threads=2, batch_size=4, cache_size=0)
+    together = batched.encode(texts)
+    one_by_one = np.vstack([alone.encode([text]) for text in texts])
+    assert np.allclose(together, one_by_one, atol=1e-5)
+    assert not np.allclose(together[0], together[1])
