@@ -272,8 +272,12 @@ class _WithoutArticles:
         """The sentences of these articles, unless hidden."""
         return self._store.sentences_of([a for a in article_ids if a not in self._hidden])
 
-    def article_vectors_since(self, since: datetime | None) -> list[tuple[str, bytes, datetime]]:
-        """The vectors of the other articles."""
+    def article_vectors_since(
+        self, since: datetime | None, after: str = "", limit: int | None = None
+    ) -> list[tuple[str, bytes, datetime]]:
+        """The vectors of the other articles, all in the first page."""
+        if after:
+            return []
         rows = self._store.article_vectors_since(since)
         return [row for row in rows if row[0] not in self._hidden]
 

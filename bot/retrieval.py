@@ -39,9 +39,11 @@ class SentenceSource(Protocol):
         """How many article vectors are stored."""
         ...
 
-    def article_vectors_since(self, since: datetime | None) -> list[tuple[str, bytes, datetime]]:
+    def article_vectors_since(
+        self, since: datetime | None, after: str = "", limit: int | None = None
+    ) -> list[tuple[str, bytes, datetime]]:
         """(article id, vector, ingested at) of the articles ingested at or after `since`
-        (None: all), in no particular order."""
+        (None: all) whose ids sort after `after`, by id, at most `limit` (None: all)."""
         ...
 
     def key_point_vectors(self, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], bytes]:

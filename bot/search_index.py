@@ -318,13 +318,17 @@ def vectors(connection: Connection) -> tuple[list[str], list[bytes]]:
 
 
 def vectors_since(
-    connection: Connection, since: datetime | None
+    connection: Connection, since: datetime | None, after: str = "", limit: int | None = None
 ) -> list[tuple[str, bytes, datetime]]:
     """(article id, vector, ingested at) of the articles ingested at or after `since` (None:
-    all), in no particular order."""
-    query = select(
-        article_vectors.c.article_id, article_vectors.c.vector, articles.c.ingested_at
-    ).join(articles, articles.c.id == article_vectors.c.article_id)
+    all) whose ids sort after `after`, by id, at most `limit` (None: all)."""
+    query = (
+        select(article_vectors.c.article_id, article_vectors.c.vector, articles.c.ingested_at)
+        .join(articles, articles.c.id == article_vectors.c.article_id)
+        .where(article_vectors.c.article_id > after)
+        .order_by(article_vectors.c.article_id)
+        .limit(limit)
+    )
     if since is not None:
         query = query.where(articles.c.ingested_at >= since)
     rows = connection.execute(query)

@@ -210,11 +210,13 @@ class Store:
         with self._reading() as connection:
             return search_index.vectors(connection)
 
-    def article_vectors_since(self, since: datetime | None) -> list[tuple[str, bytes, datetime]]:
+    def article_vectors_since(
+        self, since: datetime | None, after: str = "", limit: int | None = None
+    ) -> list[tuple[str, bytes, datetime]]:
         """(article id, vector, ingested at) of the articles ingested at or after `since`
-        (None: all), in no particular order."""
+        (None: all) whose ids sort after `after`, by id, at most `limit` (None: all)."""
         with self._reading() as connection:
-            return search_index.vectors_since(connection, since)
+            return search_index.vectors_since(connection, since, after, limit)
 
     def indexed_articles(self) -> int:
         """How many articles were ever indexed: grows with every article stored, so a change

@@ -20,8 +20,10 @@ from summarizer.embeddings import Vectors
 
 DIMENSIONS = 64
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
-# Small sizes, so that a few hundred vectors take the two-step path.
-SMALL = IndexOptions(projected=12, candidates=24, exact_below=100, refit_growth=2.0, sample=300)
+# Small sizes, so that a few hundred vectors take the two-step path and load in several pages.
+SMALL = IndexOptions(
+    projected=12, candidates=24, exact_below=100, refit_growth=2.0, sample=300, page=64
+)
 
 
 def unit_rows(rng: np.random.Generator, count: int) -> Vectors:
@@ -117,10 +119,11 @@ def test_an_unchanged_store_is_not_read_again(store: Store) -> None:
             return store.vector_count()
 
         def article_vectors_since(
-            self, since: datetime | None
+            self, since: datetime | None, after: str = "", limit: int | None = None
         ) -> list[tuple[str, bytes, datetime]]:
-            reads.append(since)
-            return store.article_vectors_since(since)
+            if not after:
+                reads.append(since)
+            return store.article_vectors_since(since, after, limit)
 
     index = ArticleVectorIndex(DIMENSIONS, SMALL)
     for _ in range(3):
