@@ -45,6 +45,7 @@ class StoryGrouper:
         self._store = store
         self._options = options or StoryOptions()
         self._recent = RecentStories(self._options.resync, per_story=self._options.per_story)
+        self._frequencies = Frequencies()
 
     def story_of(self, article_id: str) -> str | None:
         """The story the article belongs to, or None."""
@@ -89,11 +90,48 @@ class StoryGrouper:
         return {member_id: self._recent.signature(member_id) for member_id in ids}
 
     def _rarity(self, article: Signature, others: Iterable[Signature]) -> Rarity:
-        keys = set(article.names | article.figures)
+        others_keys: set[str] = set()
         for other in others:
-            keys |= other.names | other.figures
-        counts, total = self._store.document_frequencies(sorted(keys))
+            others_keys |= other.names | other.figures
+        own = set(article.names | article.figures)
+        counts, total = self._frequencies.read(self._store, own, others_keys - own)
         return Rarity(counts, total)
+
+
+class Frequencies:
+    """How many stored articles hold each name and figure, kept between assignments.
+
+    The new article's own keys are read every time. The candidates' keys (about 1,600 for the
+    eight closest stories at 100,000 articles, the same ones article after article) are read
+    again once the store has grown by `drift` since they were read: a key's rarity is the log of
+    a ratio, which 2% more articles barely moves. In a store of under 50 articles every key is
+    read every time.
+    """
+
+    def __init__(self, drift: float = 0.02, limit: int = 200_000) -> None:
+        self._drift = drift
+        self._limit = limit
+        self._known: dict[str, tuple[int, int]] = {}  # key -> (articles, store total then)
+        self._total = 0
+
+    def read(
+        self, store: StoryStore, own: set[str], others: set[str]
+    ) -> tuple[dict[str, int], int]:
+        """The counts of all these keys and the number of stored articles."""
+        if len(self._known) > self._limit:
+            self._known.clear()
+        counts, total = store.document_frequencies(sorted(own))
+        self._total = total
+        stale = sorted(key for key in others if self._stale(key))
+        if stale:
+            again, _ = store.document_frequencies(stale)
+            self._known.update((key, (again[key], total)) for key in stale)
+        counts.update((key, self._known[key][0]) for key in others)
+        return counts, total
+
+    def _stale(self, key: str) -> bool:
+        known = self._known.get(key)
+        return known is None or self._total > known[1] * (1 + self._drift)
 
 
 class RecentStories:

@@ -3,6 +3,7 @@ leave the window, and re-placing an article changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -13,7 +14,7 @@ from bot.fingerprint import fingerprint
 from bot.migrations import MIGRATIONS
 from bot.models import Article, ArticleIndex
 from bot.store import Store
-from bot.stories import RecentStories, StoryGrouper, StoryOptions
+from bot.stories import Frequencies, RecentStories, StoryGrouper, StoryOptions
 from bot.story_store import StoryStore
 from bot.vectors import pack_vector
 from summarizer import Fact
@@ -189,3 +190,43 @@ def test_a_long_story_is_compared_through_its_newest_articles_of_the_window() ->
     busy = [article for _, article in recent.members(["busy"])]
     assert busy == [f"busy{number}" for number in range(6, 30)]
     assert set(recent.closest(vector, 8, exclude="")) == {"busy", "long"}
+
+
+class CountingStories(StoryStore):
+    """The real story store, noting the keys each frequency read asks for."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self.asked: list[list[str]] = []
+
+    def document_frequencies(self, keys: Sequence[str]) -> tuple[dict[str, int], int]:
+        self.asked.append(list(keys))
+        return super().document_frequencies(keys)
+
+
+def test_frequencies_of_other_stories_are_read_again_once_the_store_grew(
+    store: Store, engine: Engine
+) -> None:
+    """The new article's keys are read every time; the candidates' once the store has grown by
+    more than 2% since (and every time in a store of under 50 articles); the counts are the
+    store's at the time of reading."""
+    stories = CountingStories(engine)
+    frequencies = Frequencies()
+    china, dittrich = "place:china", "person:rudolf dittrich"
+    with_facts(store, "first", fact("place", "China"))
+    assert frequencies.read(stories, {dittrich}, {china}) == ({dittrich: 0, china: 1}, 1)
+    with_facts(store, "second", fact("place", "China"))
+    assert frequencies.read(stories, {dittrich}, {china}) == ({dittrich: 0, china: 2}, 2)
+    assert stories.asked == [[dittrich], [china], [dittrich], [china]]  # small: every time
+
+    for number in range(60):
+        with_facts(store, f"filler {number}")
+    assert frequencies.read(stories, {dittrich}, {china})[1] == 62
+    with_facts(store, "third", fact("place", "China"))
+    counts, total = frequencies.read(stories, {dittrich}, {china})
+    assert (counts[china], total) == (2, 63)  # 63 articles: within 2% of 62, China not re-read
+    assert stories.asked[-1] == [dittrich]
+    with_facts(store, "fourth", fact("place", "China"))
+    with_facts(store, "fifth", fact("place", "China"))
+    counts, total = frequencies.read(stories, {dittrich}, {china})
+    assert (counts[china], total) == (5, 65)  # 65 > 62 * 1.02: read again
