@@ -79,10 +79,18 @@ def _app(args: argparse.Namespace, home: str, clock: BenchClock) -> AbstractCont
 
 
 def _commit() -> str:
+    """The commit measured, with "+changes" when the code differs from it."""
     found = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
     )
-    return found.stdout.strip() or "unknown"
+    changed = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no", "--", "bot", "summarizer"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    suffix = "+changes" if changed.stdout.strip() else ""
+    return (found.stdout.strip() or "unknown") + suffix
 
 
 def report(kind: str, figures: dict[str, Any]) -> None:
