@@ -24,7 +24,7 @@ from bench._common import DEFAULT_EVAL_DIR, print_table
 from bench.scale import QUERIES, SEED, BenchClock, ingested_so_far, lookup_queries, warm_up
 from bench.scale_corpus import CorpusGenerator, load_pools
 from bench.scale_measure import peak_rss_mib, time_digest, time_lookups
-from bench.scale_results import TARGETS, save, stored_sections
+from bench.scale_results import TARGETS, print_targets, save, stored_sections
 from bot.app import App, open_app
 from bot.config import load_config
 from summarizer.embeddings import MultilingualEmbedder
@@ -108,11 +108,7 @@ def report(kind: str, figures: dict[str, Any]) -> None:
         f"\nfirst lookup {lookups['first_lookup_ms']} ms; digest median {digest['median_s']} s "
         f"(first {digest['first_s']} s), {digest['stories']} stories\n"
     )
-    targets = [
-        [name, t["value"], t["target"], "pass" if t["pass"] else "FAIL"]
-        for name, t in figures["targets"].items()
-    ]
-    print_table(["figure", "value", "target", "result"], targets)
+    print_targets(figures["targets"])
 
 
 def main() -> None:

@@ -192,11 +192,16 @@ def print_report(kind: str, section: dict[str, Any]) -> None:
         f"{digest['first_s']} s, cpu median {digest['cpu_median_s']} s); {digest['stories']} "
         f"stories from {digest['articles']} articles\n"
     )
-    targets = [
+    print_targets(section["targets"])
+
+
+def print_targets(targets: dict[str, Any]) -> None:
+    """The figures against their targets, as a table."""
+    rows = [
         [name, t["value"], t["target"], "pass" if t["pass"] else "FAIL"]
-        for name, t in section["targets"].items()
+        for name, t in targets.items()
     ]
-    print_table(["figure", "value", "target", "result"], targets)
+    print_table(["figure", "value", "target", "result"], rows)
 
 
 def _latencies(figures: dict[str, Any]) -> list[float]:

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
-from bot.article_index import ArticleVectorIndex
+from bot.article_index import ArticleVectorIndex, VectorSource
 from bot.models import SentenceHit
 from bot.vectors import stored_or_embedded
 from summarizer.embeddings import Embedder, Vectors
 
 
-class SentenceSource(Protocol):
-    """The store queries retrieval needs."""
+class SentenceSource(VectorSource, Protocol):
+    """The store queries retrieval needs (the article vectors' among them)."""
 
     def search_sentences(self, terms: Sequence[str], limit: int) -> list[SentenceHit]:
         """Sentences matching any of `terms`, best first."""
@@ -29,21 +28,6 @@ class SentenceSource(Protocol):
 
     def sentences_of(self, article_ids: Sequence[str]) -> list[SentenceHit]:
         """Every sentence of these articles."""
-        ...
-
-    def indexed_articles(self) -> int:
-        """How many articles were ever indexed (only grows: a cheap sign of change)."""
-        ...
-
-    def vector_count(self) -> int:
-        """How many article vectors are stored."""
-        ...
-
-    def article_vectors_since(
-        self, since: datetime | None, after: str = "", limit: int | None = None
-    ) -> list[tuple[str, bytes, datetime]]:
-        """(article id, vector, ingested at) of the articles ingested at or after `since`
-        (None: all) whose ids sort after `after`, by id, at most `limit` (None: all)."""
         ...
 
     def key_point_vectors(self, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], bytes]:
