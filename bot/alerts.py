@@ -38,7 +38,6 @@ from bot.models import Article, Story
 from bot.scheduler import Post
 from bot.subscriptions import PendingAlert, Subscription, SubscriptionStore
 from bot.topic_match import documents_of
-from bot.vectors import unpack_vectors
 from summarizer.embeddings import Vectors
 from summarizer.topics import TopicDocument, TopicError, TopicMatcher
 
@@ -149,8 +148,9 @@ class AlertRunner:
         grouped = {s: [articles[a] for a in ids if a in articles] for s, ids in wanted.items()}
         ordered = [a for group in grouped.values() for a in group]
         documents = dict(zip((a.id for a in ordered), documents_of(store, ordered), strict=True))
-        ids, blobs = store.article_vectors()
-        history = unpack_vectors(blobs, self._matcher.dimensions)
+        # The vectors lookups keep in memory, topped up: not every vector read per pass.
+        self._core.articles.refresh(store)
+        ids, history = self._core.articles.history()
         return _Candidates({s: g for s, g in grouped.items() if g}, documents, ids, history)
 
     def _matches(

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from threadpoolctl import threadpool_limits
 
+from bot.article_index import ArticleVectorIndex
 from bot.clock import Clock, utc_now
 from bot.config import DEFAULT_CONFIG_NAME, Config, StoreConfig, load_config
 from bot.digest import StorySources
@@ -48,6 +49,7 @@ class App:
     clock: Clock
     merging: StorySources
     engine: Engine  # for stores beside the article store (sources) on the same database
+    articles: ArticleVectorIndex  # the article vectors in memory: lookups' and alerts'
 
 
 def find_config_path(explicit: Path | None, cwd: Path) -> Path | None:
@@ -104,14 +106,16 @@ def open_app(
         options = ingest_options(config, debug=debug)
         grouper = StoryGrouper(stories)
         ingestor = Ingestor(store, options, clock, embedder=embedder, stories=grouper, pool=pool)
+        articles = ArticleVectorIndex(embedder.dimensions)
         yield App(
             config=config,
             store=store,
             ingestor=ingestor,
-            lookup=Lookup(store, embedder),
+            lookup=Lookup(store, embedder, articles=articles),
             clock=clock,
             merging=StorySources(stories, embedder),
             engine=engine,
+            articles=articles,
         )
     finally:
         if pool is not None:

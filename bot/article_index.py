@@ -8,6 +8,9 @@ reading), then exactly among the best `candidates` of that. On the 100,000-artic
 the two steps find the same four closest articles as the exact product for every RealTime QA
 question tried (`bench.scale`'s store, 200 questions).
 
+One index serves the app (`App.articles`): lookups rank with it, and an alert pass takes its
+vectors as the topic matcher's history instead of reading every vector from the store.
+
 The index follows the store. A lookup reads one counter of indexed articles. When it moved, the
 lookup reads the vectors stored since the last load (of articles ingested in a window before the
 newest one loaded, so that a transaction committed late is still seen), and everything again if
@@ -101,6 +104,12 @@ class ArticleVectorIndex:
             similarity = self._full[rows].astype(np.float32) @ query
             best = np.argsort(-similarity, kind="stable")[:count]
             return [(self._ids[rows[i]], float(similarity[i])) for i in best]
+
+    def history(self) -> tuple[list[str], Vectors]:
+        """Every article id and its vector as float32 rows, in the same order (a copy: topic
+        matching reads all of them)."""
+        with self._lock:
+            return list(self._ids), self._full[: self._size].astype(np.float32)
 
     def _candidates(self, query: Vectors) -> np.ndarray:
         """Rows worth comparing exactly: all of a small index, else the best in projection."""

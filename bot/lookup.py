@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.article_index import ArticleVectorIndex
 from bot.errors import QueryError
 from bot.models import Article, FactRecord
 from bot.retrieval import RankedSentence, RetrievalOptions, Retriever, SentenceSource
@@ -133,12 +134,19 @@ class Lookup:
     """The three lookups on a store and an embedder (both passed in)."""
 
     def __init__(
-        self, store: LookupStore, embedder: Embedder, options: LookupOptions | None = None
+        self,
+        store: LookupStore,
+        embedder: Embedder,
+        options: LookupOptions | None = None,
+        *,
+        articles: ArticleVectorIndex | None = None,
     ) -> None:
+        """`articles`: the article vectors in memory, shared with whatever else reads them
+        (a new index of its own without)."""
         self._store = store
         self._embedder = embedder
         self._options = options or LookupOptions()
-        self._retriever = Retriever(store, embedder, self._options.retrieval)
+        self._retriever = Retriever(store, embedder, self._options.retrieval, articles)
 
     def ask(self, question: str) -> AskResult:
         """Answer from the facts of the best matching sentences; raise `QueryError` for text

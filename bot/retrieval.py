@@ -66,12 +66,16 @@ class Retriever:
     the store (`ArticleVectorIndex`)."""
 
     def __init__(
-        self, store: SentenceSource, embedder: Embedder, options: RetrievalOptions
+        self,
+        store: SentenceSource,
+        embedder: Embedder,
+        options: RetrievalOptions,
+        articles: ArticleVectorIndex | None = None,
     ) -> None:
         self._store = store
         self._embedder = embedder
         self._options = options
-        self._articles = ArticleVectorIndex(embedder.dimensions)
+        self._articles = articles or ArticleVectorIndex(embedder.dimensions)
 
     def rank(self, query: str, terms: Sequence[str], limit: int) -> list[RankedSentence]:
         """The `limit` best sentences for `query` (its content `terms` drive the lexical part)."""

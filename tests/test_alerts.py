@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from bot.alerts import AlertOptions, AlertRun, AlertRunner, AlertSent, alert_key
@@ -30,6 +31,7 @@ from bot.models import SourceText
 from bot.serve import serve
 from bot.source_store import ChannelKey, NewSource, SourceStore
 from bot.subscriptions import Subscription, SubscriptionStore
+from bot.vectors import unpack_vectors
 from tests.conftest import SEEDS_DIR, MovableClock
 from tests.fakes.slack_fake import SlackFake
 from tests.feed_samples import feed_route, rss20
@@ -411,3 +413,21 @@ def test_serve_alerts_on_what_a_poll_round_ingested(
     assert printed.count("to served:") == 1
     assert "Topic alert: Europe expansion" in printed
     assert "For this channel's subscription" in printed
+
+
+def test_an_alert_pass_reads_the_vectors_lookups_keep_in_memory(
+    core: App, recorder: Recorder, clock: MovableClock, module_store_url: str
+) -> None:
+    """Matching tops up the app's article index, the one lookups rank with, instead of reading
+    every stored vector again each pass: after one pass on a fresh app it holds them all."""
+    with open_app(core.config, clock=clock, store_url=module_store_url) as fresh:
+        assert len(fresh.articles) == 0
+        subscribe(fresh, "shared index")
+        assert sent_to(run(runner(fresh, recorder, clock), seed(fresh, "001")), "shared index")
+        ids, history = fresh.articles.history()
+        stored_ids, blobs = fresh.store.article_vectors()
+        assert sorted(ids) == sorted(stored_ids)
+        rows = dict(zip(ids, history, strict=True))
+        expected = unpack_vectors(blobs, history.shape[1])
+        for article_id, vector in zip(stored_ids, expected, strict=True):
+            assert np.allclose(rows[article_id], vector)
