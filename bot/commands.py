@@ -383,7 +383,7 @@ def _subscribe(core: App, request: _Request) -> Message:
     matcher = TopicMatcher(core.merging.embedder)
     topic = checked_topic(matcher, text, "subscribe")
     store = SubscriptionStore(core.engine)
-    preview = partial(topic_matches, core.store, matcher, limit=PREVIEW)
+    preview = partial(topic_matches, core.store, matcher, limit=PREVIEW, articles=core.articles)
     return answer_subscribe(store, preview, subscriber, topic, core.clock())
 
 

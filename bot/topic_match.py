@@ -14,6 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
+from bot.article_index import ArticleVectorIndex, VectorSource
 from bot.errors import QueryError
 from bot.models import Article, FactRecord, SentenceHit
 from bot.vectors import unpack_vectors
@@ -24,7 +25,7 @@ CANDIDATES = 100  # closest by article vector; each is then embedded sentence by
 LEXICAL_CANDIDATES = 100  # sentences sharing a topic word
 
 
-class TopicSource(Protocol):
+class TopicSource(VectorSource, Protocol):
     """The store queries topic matching needs (all reads)."""
 
     def search_sentences(self, terms: Sequence[str], limit: int) -> list[SentenceHit]:
@@ -69,20 +70,26 @@ class TopicMatches:
 
 
 def topic_matches(
-    store: TopicSource, matcher: TopicMatcher, topic: str, *, limit: int = 10
+    store: TopicSource,
+    matcher: TopicMatcher,
+    topic: str,
+    *,
+    limit: int = 10,
+    articles: ArticleVectorIndex | None = None,
 ) -> TopicMatches:
-    """The stored articles `topic` matches, best first, at most `limit`.
+    """The stored articles `topic` matches, best first, at most `limit`; the article vectors
+    from `articles` (the app's index, topped up) when given, else read from the store.
 
     Raises `QueryError` when `topic` is empty, too long or has no content word.
     """
-    ids, history = _history(store, matcher)
+    ids, history = _history(store, matcher, articles)
     try:
         prepared = matcher.prepare(topic, history)
     except TopicError as error:
         raise QueryError(str(error)) from None
     candidates = _candidates(store, prepared, ids, history)
-    articles = store.get_articles(candidates)
-    ordered = [articles[i] for i in candidates if i in articles]
+    found_articles = store.get_articles(candidates)
+    ordered = [found_articles[i] for i in candidates if i in found_articles]
     documents = documents_of(store, ordered)
     rows = {article_id: row for row, article_id in enumerate(ids)}
     own = [rows.get(article.id) for article in ordered]
@@ -116,7 +123,12 @@ def _fact_records(store: TopicSource, ids: Sequence[str]) -> dict[str, list[Fact
     return grouped
 
 
-def _history(store: TopicSource, matcher: TopicMatcher) -> tuple[list[str], Vectors]:
+def _history(
+    store: TopicSource, matcher: TopicMatcher, articles: ArticleVectorIndex | None
+) -> tuple[list[str], Vectors]:
+    if articles is not None:
+        articles.refresh(store)
+        return articles.history()
     ids, blobs = store.article_vectors()
     return ids, unpack_vectors(blobs, matcher.dimensions)
 
