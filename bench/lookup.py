@@ -274,12 +274,16 @@ class _WithoutArticles:
 
     def article_vectors_since(
         self, since: datetime | None, after: str = "", limit: int | None = None
-    ) -> list[tuple[str, bytes, datetime]]:
+    ) -> list[tuple[str, bytes, datetime | None]]:
         """The vectors of the other articles, all in the first page."""
         if after:
             return []
         rows = self._store.article_vectors_since(since)
         return [row for row in rows if row[0] not in self._hidden]
+
+    def latest_ingestion(self) -> datetime | None:
+        """When the newest stored article was ingested."""
+        return self._store.latest_ingestion()
 
     def indexed_articles(self) -> int:
         """The store's counter of indexed articles."""

@@ -35,6 +35,10 @@ STORED_DTYPE = "<f2"
 class VectorSource(Protocol):
     """The store queries the index needs."""
 
+    def latest_ingestion(self) -> datetime | None:
+        """When the newest stored article was ingested (None in an empty store)."""
+        ...
+
     def indexed_articles(self) -> int:
         """How many articles were ever indexed (only grows: a cheap sign of change)."""
         ...
@@ -45,9 +49,10 @@ class VectorSource(Protocol):
 
     def article_vectors_since(
         self, since: datetime | None, after: str = "", limit: int | None = None
-    ) -> list[tuple[str, bytes, datetime]]:
+    ) -> list[tuple[str, bytes, datetime | None]]:
         """(article id, vector, ingested at) of the articles ingested at or after `since`
-        (None: all) whose ids sort after `after`, by id, at most `limit` (None: all)."""
+        whose ids sort after `after`, by id, at most `limit` (None: all); `since` None: every
+        vector, its time None."""
         ...
 
 
@@ -72,6 +77,7 @@ class ArticleVectorIndex:
         self._options = options or IndexOptions()
         self._lock = threading.Lock()
         self._indexed = -1
+        self._newest: datetime | None = None
         self._reset()
 
     def __len__(self) -> int:
@@ -121,10 +127,14 @@ class ArticleVectorIndex:
     def _load(self, source: VectorSource, since: datetime | None) -> None:
         """Add the vectors of articles ingested since `since`, a page at a time (a whole
         store's rows at once would take several times their own memory in passing)."""
+        # Read before the vectors: an article stored meanwhile falls in the next window.
+        latest = source.latest_ingestion() if since is None else None
         after = ""
         while page := source.article_vectors_since(since, after, self._options.page):
             self._add(page)
             after = page[-1][0]
+        if latest is not None:
+            self._newest = latest if self._newest is None else max(self._newest, latest)
 
     def _reset(self) -> None:
         self._ids: list[str] = []
@@ -134,15 +144,16 @@ class ArticleVectorIndex:
         self._basis: Vectors | None = None
         self._fitted_at = 0
         self._size = 0
-        self._newest: datetime | None = None
+        self._newest = None
 
-    def _add(self, rows: Sequence[tuple[str, bytes, datetime]]) -> None:
+    def _add(self, rows: Sequence[tuple[str, bytes, datetime | None]]) -> None:
         width = 2 * self._dimensions
         fresh = [
             (i, blob, at) for i, blob, at in rows if i not in self._known and len(blob) == width
         ]
-        for _, _, at in rows:
-            self._newest = at if self._newest is None else max(self._newest, at)
+        times = [at for _, _, at in rows if at is not None]
+        if times:
+            self._newest = max(times) if self._newest is None else max(self._newest, *times)
         if not fresh:
             return
         start, end = self._size, self._size + len(fresh)

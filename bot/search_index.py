@@ -319,20 +319,33 @@ def vectors(connection: Connection) -> tuple[list[str], list[bytes]]:
 
 def vectors_since(
     connection: Connection, since: datetime | None, after: str = "", limit: int | None = None
-) -> list[tuple[str, bytes, datetime]]:
-    """(article id, vector, ingested at) of the articles ingested at or after `since` (None:
-    all) whose ids sort after `after`, by id, at most `limit` (None: all)."""
+) -> list[tuple[str, bytes, datetime | None]]:
+    """(article id, vector, ingested at) of the articles ingested at or after `since` whose ids
+    sort after `after`, by id, at most `limit` (None: all). With `since` None: every vector,
+    without its time (read from the vectors alone, not the articles with their text)."""
+    if since is None:
+        every = (
+            select(article_vectors.c.article_id, article_vectors.c.vector)
+            .where(article_vectors.c.article_id > after)
+            .order_by(article_vectors.c.article_id)
+            .limit(limit)
+        )
+        return [(row.article_id, row.vector, None) for row in connection.execute(every)]
     query = (
         select(article_vectors.c.article_id, article_vectors.c.vector, articles.c.ingested_at)
         .join(articles, articles.c.id == article_vectors.c.article_id)
-        .where(article_vectors.c.article_id > after)
+        .where(article_vectors.c.article_id > after, articles.c.ingested_at >= since)
         .order_by(article_vectors.c.article_id)
         .limit(limit)
     )
-    if since is not None:
-        query = query.where(articles.c.ingested_at >= since)
     rows = connection.execute(query)
     return [(row.article_id, row.vector, row.ingested_at) for row in rows]
+
+
+def latest_ingestion(connection: Connection) -> datetime | None:
+    """When the newest stored article was ingested (None in an empty store)."""
+    latest: datetime | None = connection.execute(select(func.max(articles.c.ingested_at))).scalar()
+    return latest
 
 
 def indexed_articles(connection: Connection) -> int:

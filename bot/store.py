@@ -212,11 +212,17 @@ class Store:
 
     def article_vectors_since(
         self, since: datetime | None, after: str = "", limit: int | None = None
-    ) -> list[tuple[str, bytes, datetime]]:
+    ) -> list[tuple[str, bytes, datetime | None]]:
         """(article id, vector, ingested at) of the articles ingested at or after `since`
-        (None: all) whose ids sort after `after`, by id, at most `limit` (None: all)."""
+        whose ids sort after `after`, by id, at most `limit` (None: all); `since` None: every
+        vector, its time None."""
         with self._reading() as connection:
             return search_index.vectors_since(connection, since, after, limit)
+
+    def latest_ingestion(self) -> datetime | None:
+        """When the newest stored article was ingested (None in an empty store)."""
+        with self._reading() as connection:
+            return search_index.latest_ingestion(connection)
 
     def indexed_articles(self) -> int:
         """How many articles were ever indexed: grows with every article stored, so a change

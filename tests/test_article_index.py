@@ -115,12 +115,15 @@ def test_an_unchanged_store_is_not_read_again(store: Store) -> None:
         def indexed_articles(self) -> int:
             return store.indexed_articles()
 
+        def latest_ingestion(self) -> datetime | None:
+            return store.latest_ingestion()
+
         def vector_count(self) -> int:
             return store.vector_count()
 
         def article_vectors_since(
             self, since: datetime | None, after: str = "", limit: int | None = None
-        ) -> list[tuple[str, bytes, datetime]]:
+        ) -> list[tuple[str, bytes, datetime | None]]:
             if not after:
                 reads.append(since)
             return store.article_vectors_since(since, after, limit)
