@@ -30,7 +30,7 @@ from bot.schema import (
     sentences,
     specific_counts,
 )
-from bot.search_terms import MAX_MATCH_TERMS, CommonTerms, FtsQuery, TermChoice, quoted_terms
+from bot.search_terms import MAX_MATCH_TERMS, CommonTerms
 from summarizer import Fact
 from summarizer.signature import specific_keys
 
@@ -88,23 +88,15 @@ def count_specifics(connection: Connection, found: Iterable[Fact]) -> None:
     connection.execute(counted, rows)
 
 
-def match_expression(terms: Iterable[str]) -> str:
-    """An FTS5 query that matches any of `terms`, each quoted so no term is read as syntax."""
-    return " OR ".join(quoted_terms(terms))
-
-
 def match_sentences(
-    connection: Connection, terms: Sequence[str], limit: int, common: CommonTerms | None = None
+    connection: Connection, terms: Sequence[str], limit: int, common: CommonTerms
 ) -> list[SentenceHit]:
     """The sentences matching `terms`, best first (higher score is better), on the terms
-    `common` chooses (see `bot.search_terms`; every term without it): BM25 over FTS5 on SQLite,
-    `ts_rank_cd` over the sentences' tsvector then re-scored on PostgreSQL."""
+    `common` chooses (see `bot.search_terms`): BM25 over FTS5 on SQLite, `ts_rank_cd` over the
+    sentences' tsvector then re-scored on PostgreSQL."""
     if connection.dialect.name == "postgresql":
         return _postgres_match(connection, terms, limit, common)
-    if common is None:
-        search = FtsQuery(match_expression(terms))
-    else:
-        search = common.query(terms, lambda term, most: _fts_count(connection, term, most))
+    search = common.query(terms, lambda term, most: _fts_count(connection, term, most))
     if not search.expression:
         return []
     if not search.ranked:
@@ -145,7 +137,7 @@ def _tsquery_terms(terms: Iterable[str]) -> list[tuple[str, ...]]:
 
 
 def _postgres_match(
-    connection: Connection, terms: Sequence[str], limit: int, common: CommonTerms | None
+    connection: Connection, terms: Sequence[str], limit: int, common: CommonTerms
 ) -> list[SentenceHit]:
     """Up to POSTGRES_CANDIDATES sentences matching the chosen terms (most terms first),
     re-scored the way BM25 weighs terms: each weighed term found adds log(1 + candidates /
@@ -154,10 +146,7 @@ def _postgres_match(
     keys = [" <-> ".join(words) for words in _tsquery_terms(terms)]
     if not keys:
         return []
-    if common is None:
-        choice = TermChoice(tuple(keys), tuple(keys))
-    else:
-        choice = common.choose(keys, lambda key, most: _ts_count(connection, key, most), _ts_words)
+    choice = common.choose(keys, lambda key, most: _ts_count(connection, key, most), _ts_words)
     if not choice.ranked:
         return _postgres_newest(connection, choice.matching, limit)
     query = text(

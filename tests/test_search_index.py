@@ -12,7 +12,8 @@ from bot.errors import StoreError
 from bot.fingerprint import fingerprint
 from bot.models import Article, ArticleIndex, IndexedSentence, StoredKeyPoint
 from bot.schema import entities, facts, sentences
-from bot.search_index import entity_key, match_expression
+from bot.search_index import entity_key
+from bot.search_terms import quoted_terms
 from bot.store import Store
 from bot.vectors import pack_vector, unpack_vectors
 from summarizer import Fact
@@ -100,9 +101,9 @@ def test_query_syntax_in_terms_is_never_syntax(store: Store, engine: Engine, hos
     assert _row_counts(engine) == before
 
 
-def test_match_expression_quotes_each_term_and_drops_empty_ones() -> None:
-    assert match_expression(['say "hi"', "", "  ", "x"]) == '"say hi" OR "x"'
-    assert match_expression([]) == ""
+def test_terms_are_quoted_and_blank_or_repeated_ones_dropped() -> None:
+    assert quoted_terms(['say "hi"', "", "  ", "x", "x"]) == ['"say hi"', '"x"']
+    assert quoted_terms([]) == []
 
 
 def test_one_entity_across_languages_and_short_names(store: Store, engine: Engine) -> None:
