@@ -3,8 +3,11 @@
 A 100,000-article run takes hours, most of it ingest. When only lookups or digests changed, this
 measures them again on the store such a run kept (`bench.scale --keep-store`), with the same
 queries, in a fresh process (so the first lookup loads the article vectors, as after a restart).
-The figures go into that store kind's section of bench/results/scale.json as `remeasured`, with
-the commit they were measured at; the ingest figures there stay those of the original run.
+It also checks the article index's two-step search against the exact product over every stored
+vector, for the RealTime QA questions: the share of their 4 closest articles it finds
+(`index_recall`; by similarity, so that tied vectors count either way). The figures go into that
+store kind's section of bench/results/scale.json as `remeasured`, with the commit they were
+measured at; the ingest figures there stay those of the original run.
 
     .venv/bin/python -m bench.scale_lookups --store-url sqlite:////tmp/.../scale.db
         [--articles 100000] [--digest-runs 3]
@@ -15,10 +18,13 @@ from __future__ import annotations
 import argparse
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from bench._common import DEFAULT_EVAL_DIR, print_table
 from bench.scale import QUERIES, SEED, BenchClock, ingested_so_far, lookup_queries, warm_up
@@ -49,6 +55,7 @@ def remeasure(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
         lookups = time_lookups(core, queries)
         lookups["stored_articles"] = core.store.counts().articles
         memory["after_lookups"] = peak_rss_mib()
+        recall = index_recall(core, queries.questions)
         clock.at_article(args.articles)
         digest = time_digest(core, args.digest_runs)
         memory["after_digest"] = peak_rss_mib()
@@ -63,12 +70,31 @@ def remeasure(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
         "articles": args.articles,
         "queries": QUERIES,
         "lookups": lookups,
+        "index_recall": recall,
         "digest": digest,
         "memory_peak_mib": memory,
         "targets": {
             name: {"value": value, "target": target, "pass": value < target}
             for name, (value, target) in figures.items()
         },
+    }
+
+
+def index_recall(core: App, questions: Sequence[str], count: int = 4) -> dict[str, Any]:
+    """How many of each question's `count` closest articles (by the exact product over every
+    stored vector) the index's `nearest` finds, compared by similarity."""
+    core.articles.refresh(core.store)
+    _, history = core.articles.history()
+    found_shares = []
+    for vector in core.merging.embedder.encode(list(questions)):
+        exact = np.sort(history @ vector)[-count:]
+        found = np.sort([similarity for _, similarity in core.articles.nearest(vector, count)])
+        found_shares.append(float(np.mean(found >= exact - 1e-6)))
+    return {
+        "questions": len(found_shares),
+        "closest": count,
+        "recall": round(float(np.mean(found_shares)), 4),
+        "worst": round(min(found_shares), 4),
     }
 
 
@@ -103,9 +129,13 @@ def report(kind: str, figures: dict[str, Any]) -> None:
         for name, f in (("ask", lookups["ask"]), ("search", lookups["search"]))
     ]
     print_table(["lookup", "n", "refused", "p50 ms", "p95 ms", "p99 ms", "max ms"], rows)
-    digest = figures["digest"]
+    digest, recall = figures["digest"], figures["index_recall"]
     print(
-        f"\nfirst lookup {lookups['first_lookup_ms']} ms; digest median {digest['median_s']} s "
+        f"\narticle index: {recall['recall']:.2%} of the {recall['closest']} closest articles "
+        f"found for {recall['questions']} questions (worst {recall['worst']:.0%})"
+    )
+    print(
+        f"first lookup {lookups['first_lookup_ms']} ms; digest median {digest['median_s']} s "
         f"(first {digest['first_s']} s), {digest['stories']} stories\n"
     )
     print_targets(figures["targets"])
