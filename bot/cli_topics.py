@@ -61,7 +61,9 @@ def match(
     with reporting(choices):
         embedder = MultilingualEmbedder()
         with open_app(_configure(choices), debug=choices.debug, embedder=embedder) as core:
-            result = topic_matches(core.store, TopicMatcher(embedder), topic, limit=limit)
+            result = topic_matches(
+                core.store, TopicMatcher(embedder), topic, articles=core.articles, limit=limit
+            )
     if as_json:
         _echo_json(topics_payload(result))
     else:

@@ -95,7 +95,7 @@ def topic_matches(app: App) -> DemoSection | None:
     matcher = TopicMatcher(app.merging.embedder)
     lines: list[str] = []
     for topic in SAMPLE_TOPICS:
-        found = match_topic(app.store, matcher, topic, limit=5).matches
+        found = match_topic(app.store, matcher, topic, articles=app.articles, limit=5).matches
         count = f"{len(found)} match" + ("es" if len(found) > 1 else "") if found else "no match"
         lines.append(f'Topic "{topic}": {count}')
         for match in found:

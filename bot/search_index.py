@@ -300,12 +300,6 @@ def entity_fact_records(
     return facts_in_sentences(connection, keys)
 
 
-def vectors(connection: Connection) -> tuple[list[str], list[bytes]]:
-    """Every stored article vector: article ids and packed vectors, in the same order."""
-    rows = connection.execute(select(article_vectors).order_by(article_vectors.c.article_id)).all()
-    return [row.article_id for row in rows], [row.vector for row in rows]
-
-
 def vectors_since(
     connection: Connection, since: datetime | None, after: str = "", limit: int | None = None
 ) -> list[tuple[str, bytes, datetime | None]]:

@@ -84,10 +84,6 @@ class ArticleStore(Protocol):
         """The canonical names `name` refers to, and the facts in sentences mentioning them."""
         ...
 
-    def article_vectors(self) -> tuple[list[str], list[bytes]]:
-        """Every stored article vector, with the article ids in the same order."""
-        ...
-
     def vector_count(self) -> int:
         """How many article vectors are stored."""
         ...
@@ -204,11 +200,6 @@ class Store:
             names = search_index.entity_names(connection, ids)
             records = search_index.entity_fact_records(connection, ids, limit)
         return sorted(set(names.values())), records
-
-    def article_vectors(self) -> tuple[list[str], list[bytes]]:
-        """Every stored article vector, with the article ids in the same order."""
-        with self._reading() as connection:
-            return search_index.vectors(connection)
 
     def article_vectors_since(
         self, since: datetime | None, after: str = "", limit: int | None = None

@@ -2,8 +2,9 @@
 
 Read-only. Candidates are the stored articles whose vector is closest to the topic plus those
 whose sentences share its words (full-text search); each candidate is then scored on its title,
-key points and fact sentences by `summarizer.topics.TopicMatcher`. The store's article vectors
-are also the matcher's history (what ordinary news looks like in this store).
+key points and fact sentences by `summarizer.topics.TopicMatcher`. The app's in-memory article
+vectors (`ArticleVectorIndex`) are also the matcher's history (what ordinary news looks like
+in this store).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import numpy as np
 from bot.article_index import ArticleVectorIndex, VectorSource
 from bot.errors import QueryError
 from bot.models import Article, FactRecord, SentenceHit
-from bot.vectors import unpack_vectors
 from summarizer.embeddings import Vectors
 from summarizer.topics import Topic, TopicDocument, TopicError, TopicMatcher
 
@@ -38,10 +38,6 @@ class TopicSource(VectorSource, Protocol):
 
     def facts_in_sentences(self, keys: Sequence[tuple[str, int]]) -> list[FactRecord]:
         """The facts of these (article id, position) sentences."""
-        ...
-
-    def article_vectors(self) -> tuple[list[str], list[bytes]]:
-        """Every stored article vector with its article id."""
         ...
 
     def get_articles(self, article_ids: Sequence[str]) -> dict[str, Article]:
@@ -74,15 +70,16 @@ def topic_matches(
     matcher: TopicMatcher,
     topic: str,
     *,
+    articles: ArticleVectorIndex,
     limit: int = 10,
-    articles: ArticleVectorIndex | None = None,
 ) -> TopicMatches:
-    """The stored articles `topic` matches, best first, at most `limit`; the article vectors
-    from `articles` (the app's index, topped up) when given, else read from the store.
+    """The stored articles `topic` matches, best first, at most `limit`, ranked first on the
+    article vectors of `articles` (the app's index, topped up from `store` here).
 
     Raises `QueryError` when `topic` is empty, too long or has no content word.
     """
-    ids, history = _history(store, matcher, articles)
+    articles.refresh(store)
+    ids, history = articles.history()
     try:
         prepared = matcher.prepare(topic, history)
     except TopicError as error:
@@ -121,16 +118,6 @@ def _fact_records(store: TopicSource, ids: Sequence[str]) -> dict[str, list[Fact
     for record in store.facts_in_sentences(keys):
         grouped.setdefault(record.article_id, []).append(record)
     return grouped
-
-
-def _history(
-    store: TopicSource, matcher: TopicMatcher, articles: ArticleVectorIndex | None
-) -> tuple[list[str], Vectors]:
-    if articles is not None:
-        articles.refresh(store)
-        return articles.history()
-    ids, blobs = store.article_vectors()
-    return ids, unpack_vectors(blobs, matcher.dimensions)
 
 
 def _candidates(store: TopicSource, topic: Topic, ids: list[str], history: Vectors) -> list[str]:

@@ -425,7 +425,8 @@ def test_an_alert_pass_reads_the_vectors_lookups_keep_in_memory(
         subscribe(fresh, "shared index")
         assert sent_to(run(runner(fresh, recorder, clock), seed(fresh, "001")), "shared index")
         ids, history = fresh.articles.history()
-        stored_ids, blobs = fresh.store.article_vectors()
+        stored = fresh.store.article_vectors_since(None)
+        stored_ids, blobs = [row[0] for row in stored], [row[1] for row in stored]
         assert sorted(ids) == sorted(stored_ids)
         rows = dict(zip(ids, history, strict=True))
         expected = unpack_vectors(blobs, history.shape[1])

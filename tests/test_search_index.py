@@ -148,10 +148,10 @@ def test_sentences_of_lists_every_sentence_in_order(store: Store) -> None:
 
 
 def test_vectors_round_trip_through_float16(store: Store) -> None:
-    ids, blobs = store.article_vectors()
-    assert ids == [stored(ENGLISH).id]
+    ((article_id, blob, _),) = store.article_vectors_since(None)
+    assert article_id == stored(ENGLISH).id
     assert store.vector_count() == 1
-    matrix = unpack_vectors(blobs, 4)
+    matrix = unpack_vectors([blob], 4)
     assert np.allclose(matrix, 0.5)
     assert np.array_equal(unpack_vectors([b"short"], 4), np.zeros((1, 4), dtype=np.float32))
 

@@ -55,7 +55,7 @@ def seed_id(core: App, prefix: str) -> str:
 
 
 def match(core: App, matcher: TopicMatcher, topic: str) -> TopicMatches:
-    return topic_matches(core.store, matcher, topic, limit=10)
+    return topic_matches(core.store, matcher, topic, articles=core.articles, limit=10)
 
 
 def matched_ids(result: TopicMatches) -> list[str]:
@@ -100,7 +100,8 @@ def test_a_dutch_topic_finds_the_english_article_about_it(core: App, matcher: To
 def test_limit_caps_the_matches(core: App, matcher: TopicMatcher) -> None:
     """Every seed is about Xiaomi; --limit keeps the best ones only."""
     assert len(match(core, matcher, "Xiaomi").matches) == 5
-    assert len(topic_matches(core.store, matcher, "Xiaomi", limit=2).matches) == 2
+    limited = topic_matches(core.store, matcher, "Xiaomi", articles=core.articles, limit=2)
+    assert len(limited.matches) == 2
 
 
 @pytest.mark.parametrize(
