@@ -45,11 +45,13 @@ class TermLimits:
 class TermChoice:
     """The terms that decide which sentences match, those the ranking weighs (the matching ones
     included), and whether there is a ranking: without one (pairs of common terms), the newest
-    matching sentences come first."""
+    matching sentences come first. `most`: the largest count of a term to pair, as counted (up
+    to the ranked limit); 0 for a ranked choice."""
 
     matching: tuple[str, ...]
     weighed: tuple[str, ...]
     ranked: bool = True
+    most: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +108,7 @@ class CommonTerms:
         rare = sorted((counts[t], t) for t in usable if counts[t] < limits.common)
         if not rare:
             paired = tuple(usable[: limits.paired])
-            return TermChoice(paired, paired, ranked=False)
+            return TermChoice(paired, paired, ranked=False, most=max(counts[t] for t in paired))
         chosen: set[str] = set()
         total = 0
         for matches, term in rare:

@@ -165,3 +165,30 @@ def test_a_store_below_the_limits_ranks_every_term(engine: Engine) -> None:
     add(plain, 10, "Xiaomi opened a research centre in Munich.")
     hits = plain.search_sentences(["rose", "xiaomi"], 20)
     assert len(hits) == 11
+
+
+def test_a_long_word_the_statistics_do_not_know_is_counted(engine: Engine) -> None:
+    """PostgreSQL searches words of five letters or more as prefixes ("tumbled:*"); a prefix
+    that none of the column's frequent words starts with gets the planner's default estimate,
+    whatever its real count. Here the statistics predate the "tumbled" sentences: counted, ten
+    of them make it common, so the rare "xiaomi" alone decides the matches."""
+    store = Store(engine, STORE_LIMITS)
+    for number in range(20, 40):
+        add(store, number, f"The weather was mild on day {number}.")
+    add(store, 10, XIAOMI[0])
+    analyze(engine)
+    for number in range(10):
+        add(store, number, f"Markets tumbled in trading session {number} of the stock week.")
+    hits = store.search_sentences(["tumbled", "xiaomi"], 20)
+    assert [hit.text for hit in hits] == [XIAOMI[0]]
+
+
+def test_very_common_words_also_find_the_newest_sentences(store: Store) -> None:
+    """The words "mild" and "day" are in twenty sentences each, the ranked limit: PostgreSQL then
+    walks the articles newest first instead of reading every match (the other query of `rose
+    week`)."""
+    hits = store.search_sentences(["mild", "day"], 2)
+    assert [hit.text for hit in hits] == [
+        "The weather was mild on day 39.",
+        "The weather was mild on day 38.",
+    ]
