@@ -17,6 +17,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 import numpy as np
@@ -106,5 +107,6 @@ def shingles_of(sentences: Iterable[str]) -> Shingles:
     return frozenset() if hashes is None else frozenset(int(value) for value in hashes)
 
 
+@lru_cache(maxsize=1 << 17)  # words repeat: most of a text's words were hashed before
 def _word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")

@@ -19,7 +19,7 @@ import numpy as np
 from bot.story_store import Member, Specifics, StoryStore
 from bot.vectors import unpack_vectors
 from summarizer.embeddings import DIMENSIONS, Vectors
-from summarizer.signature import Rarity, Signature, similarity
+from summarizer.signature import Rarity, Signature, similarities
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +73,11 @@ class StoryGrouper:
         candidates = self._recent.members(closest)
         signatures = self._signatures(candidates)
         rarity = self._rarity(article, signatures.values())
+        members = [signatures[member_id] for _, member_id in candidates]
         scores: dict[str, list[float]] = {}
-        for story_id, member_id in candidates:
-            value = similarity(article, signatures[member_id], rarity)
+        for (story_id, _), value in zip(
+            candidates, similarities(article, members, rarity), strict=True
+        ):
             scores.setdefault(story_id, []).append(value)
         averages = {story: float(np.mean(values)) for story, values in scores.items()}
         story = max(averages, key=lambda key: (averages[key], key))
@@ -143,11 +145,11 @@ class RecentStories:
     A story is compared through its articles of the window only: a story that keeps growing for
     weeks would otherwise keep every article it ever had (in a store of 45,000 articles, 44,000
     were members of stories that grew that week). Rows that leave are masked and the matrix is
-    compacted once half of it is masked. The store is read again at most every `resync`
-    seconds, for the articles placed since the last read less `REREAD` (other instances'
-    articles, committed a little after their time); this instance's own placements are added at
-    once. Between reads another instance's newest articles can be missed, which at worst splits
-    one event into two stories.
+    compacted once a quarter of it is masked (the product reads every row). The store is read
+    again at most every `resync` seconds, for the articles placed since the last read less
+    `REREAD` (other instances' articles, committed a little after their time); this instance's
+    own placements are added at once. Between reads another instance's newest articles can be
+    missed, which at worst splits one event into two stories.
     """
 
     REREAD = timedelta(seconds=30)
@@ -188,7 +190,7 @@ class RecentStories:
             self._put(member.story_id, member.article_id, vector, member.joined)
         self._expire(since)
         self._synced = max(since, self._synced or since)
-        if self._size > 1024 and self._size > 2 * len(self._row):
+        if self._size > 1024 and 4 * (self._size - len(self._row)) > self._size:
             self._compact()
 
     def add(self, story_id: str, article_id: str, article: Signature, now: datetime) -> None:

@@ -11,11 +11,12 @@ similarity mixes the embedding cosine with the overlap of specifics weighted by 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from summarizer.embeddings import Embedder, Vectors, mean_vector
 from summarizer.models import Summary
@@ -114,6 +115,36 @@ def similarity(
     )
 
 
+def similarities(
+    a: Signature,
+    others: Sequence[Signature],
+    rarity: Rarity,
+    weights: SimilarityWeights = SimilarityWeights(),
+) -> list[float]:
+    """`similarity` of `a` to each of `others`, in order, with the cosines in one product and
+    each key set weighed once (placing an article scores it against about a hundred members of
+    the closest stories at 100,000 articles)."""
+    if not others:
+        return []
+    cosines = np.clip(np.stack([other.vector for other in others]) @ a.vector, -1.0, 1.0)
+    return [
+        weights.meaning * float(cosine)
+        + weights.names * _overlap(a.names, other.names, rarity)
+        + weights.figures * _overlap(a.figures, other.figures, rarity)
+        for cosine, other in zip(cosines, others, strict=True)
+    ]
+
+
+def _overlap(a: frozenset[str], b: frozenset[str], rarity: Rarity) -> float:
+    """`weighted_jaccard` through the union's weight as the sum of both sides' less the shared."""
+    shared = a & b
+    if not shared:
+        return 0.0
+    common = rarity.sum(shared)
+    total = rarity.total(a) + rarity.total(b) - common
+    return common / total if total > 0 else 0.0
+
+
 def weighted_jaccard(a: frozenset[str], b: frozenset[str], rarity: Callable[[str], float]) -> float:
     """Jaccard overlap where each key counts by its rarity."""
     union = a | b
@@ -131,8 +162,13 @@ class Rarity:
         self._documents = max(documents, 1)
         self._top = math.log((self._documents + 1) / 1.5)
         # Each key's weight, worked out once: placing an article weighs the same keys against
-        # dozens of candidates (about 7,000 weighings per article at 100,000 articles).
-        self._weights: dict[str, float] = {}
+        # about a hundred candidates at 100,000 articles; looked up without a Python call.
+        self._weights = _Weights(self._weight)
+        if counts:  # every counted key at once (a thousand at 100,000 articles)
+            keys = list(counts)
+            dfs = np.fromiter((counts[key] for key in keys), np.float64, len(keys))
+            self._weights.update(zip(keys, self._idf(dfs).tolist(), strict=True))
+        self._totals: dict[frozenset[str], float] = {}
 
     @classmethod
     def of(cls, signatures: Iterable[Signature]) -> Rarity:
@@ -147,10 +183,36 @@ class Rarity:
 
     def __call__(self, key: str) -> float:
         """Smoothed idf, scaled so a key found in one document weighs 1."""
-        weight = self._weights.get(key)
-        if weight is None:
-            df = self._counts.get(key, 0)
-            idf = max(math.log((self._documents + 1) / (df + 0.5)), 0.0)
-            weight = idf / self._top if self._top > 0 else 1.0
-            self._weights[key] = weight
+        return self._weights[key]
+
+    def total(self, keys: frozenset[str]) -> float:
+        """The summed weight of these keys, worked out once per set."""
+        found = self._totals.get(keys)
+        if found is None:
+            found = self._totals[keys] = self.sum(keys)
+        return found
+
+    def sum(self, keys: Iterable[str]) -> float:
+        """The summed weight of these keys."""
+        return sum(map(self._weights.__getitem__, keys))
+
+    def _weight(self, key: str) -> float:
+        return float(self._idf(np.array([self._counts.get(key, 0)], np.float64))[0])
+
+    def _idf(self, dfs: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        if self._top <= 0:
+            return np.ones_like(dfs)
+        idf: npt.NDArray[np.float64] = np.maximum(np.log((self._documents + 1) / (dfs + 0.5)), 0.0)
+        return idf / self._top
+
+
+class _Weights(dict[str, float]):
+    """Keys' weights, each computed on its first lookup."""
+
+    def __init__(self, weigh: Callable[[str], float]) -> None:
+        super().__init__()
+        self._weigh = weigh
+
+    def __missing__(self, key: str) -> float:
+        weight = self[key] = self._weigh(key)
         return weight
