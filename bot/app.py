@@ -99,7 +99,7 @@ def open_app(
     engine = open_engine(store_url or config.store.url)
     embedder = embedder or MultilingualEmbedder()
     workers = config.ingest.workers
-    pool = SummaryPool(workers, ingest_options(config).points) if workers else None
+    pool = SummaryPool(workers, ingest_options(config).points, embed=True) if workers else None
     try:
         store = Store(engine)
         stories = StoryStore(engine)

@@ -24,11 +24,11 @@ from bot.models import (
     SourceText,
     StoredKeyPoint,
 )
-from bot.near_duplicates import NearText, is_copy, jaccard, near_text, shingles_of
+from bot.near_duplicates import NearText, is_copy, jaccard, shingles_of
 from bot.store import ArticleStore
 from bot.stories import StoryGrouper
 from bot.summaries import article_title, summarise_source
-from bot.summary_pool import SummaryPool
+from bot.summary_pool import Prepared, SummaryPool, prepare
 from bot.textfile import DEFAULT_READ_OPTIONS, ReadOptions, read_text_file
 from bot.url_source import fetch_source_text
 from bot.vectors import pack_vector
@@ -77,7 +77,7 @@ class _Pending:
     name: str
     source: SourceText | None
     error: Exception | None = None
-    summary: Future[Summary] | None = None
+    prepared: Future[Prepared] | None = None
 
 
 class Ingestor:
@@ -151,7 +151,7 @@ class Ingestor:
             known = self._store.get_article(article_id(fingerprint(source.text))) is not None
         except StoreError:
             known = False  # found out (and retried) in its turn
-        return _Pending(item.source, source, summary=None if known else pool.submit(source))
+        return _Pending(item.source, source, prepared=None if known else pool.submit(source))
 
     def _read_pending(self, item: _Item, read: Callable[[_Item], SourceText]) -> _Pending:
         try:
@@ -163,7 +163,7 @@ class Ingestor:
         def work() -> IngestOutcome:
             if pending.source is None:
                 raise pending.error or InputError(f"{pending.name} could not be read")
-            return self._ingest(pending.source, pending.summary)
+            return self._ingest(pending.source, pending.prepared)
 
         return self._guarded(pending.name, work)
 
@@ -201,12 +201,12 @@ class Ingestor:
             return self._fetch(item.source, self._clock())
         return read_text_file(item.path, self._options.read)
 
-    def _summarise(self, source: SourceText, made: Future[Summary] | None = None) -> Summary:
+    def _prepare_text(self, source: SourceText, made: Future[Prepared] | None) -> Prepared:
         if self._pool is not None:
-            return self._pool.summary(source, made)
-        return summarise_source(source, self._options.points)
+            return self._pool.prepared(source, made)
+        return prepare(source, self._options.points, embed=False)
 
-    def _ingest(self, source: SourceText, made: Future[Summary] | None = None) -> IngestOutcome:
+    def _ingest(self, source: SourceText, made: Future[Prepared] | None = None) -> IngestOutcome:
         content = fingerprint(source.text)
         existing = self._store.get_article(article_id(content))
         if existing is not None:
@@ -214,12 +214,12 @@ class Ingestor:
         folded = self._folded_copy(source, content)
         if folded is not None:
             return folded
-        summary = self._summarise(source, made)
-        near = near_text(" ".join(s.text for s in summary.sentences))
+        prepared = self._prepare_text(source, made)
+        summary, near = prepared.summary, prepared.near
         original = None if near is None else self._near_duplicate(near)
         if original is not None:
             return self._fold(source, content, *original)
-        signature = self._signature(summary)
+        signature = self._signature(summary, prepared.signature)
         article = _new_article(source, summary, content, self._clock(), signature)
         index = self._index(article, summary, signature, near)
         if self._store.add_article(article, index):
@@ -281,8 +281,11 @@ class Ingestor:
     def _story_of(self, article_id: str) -> str | None:
         return None if self._stories is None else self._stories.story_of(article_id)
 
-    def _signature(self, summary: Summary) -> Signature | None:
-        return None if self._embedder is None else signature(summary, self._embedder)
+    def _signature(self, summary: Summary, made: Signature | None = None) -> Signature | None:
+        """The article's signature: the one a worker made, else one made here."""
+        if self._embedder is None:
+            return None
+        return made if made is not None else signature(summary, self._embedder)
 
     def _index(
         self,

@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import random
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import Engine, func, select
 
@@ -21,9 +22,13 @@ from bot.discovery import discover
 from bot.engine import sqlite_engine
 from bot.ingest import MIN_POOLED_BATCH, IngestOptions, Ingestor, IngestOutcome
 from bot.models import SourceText
-from bot.schema import facts
+from bot.schema import article_vectors, facts, story_articles
 from bot.store import Store
+from bot.stories import StoryGrouper
+from bot.story_store import StoryStore
 from bot.summary_pool import SummaryPool
+from bot.vectors import unpack_vectors
+from summarizer.embeddings import MultilingualEmbedder, Vectors
 from summarizer.sentences import split_sentences
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -122,3 +127,93 @@ def test_a_small_batch_is_summarised_without_workers(
     assert [o.status for o in outcomes] == ["new"] * 5
     assert pool.submitted == 0
     assert pool.worker_pids() == []
+
+
+class CountingEmbedder:
+    """The real model, counting the texts this process embeds."""
+
+    def __init__(self) -> None:
+        self._model = MultilingualEmbedder()
+        self.texts = 0
+
+    @property
+    def dimensions(self) -> int:
+        return self._model.dimensions
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        self.texts += len(texts)
+        return self._model.encode(texts)
+
+
+def stored_stories(engine: Engine) -> dict[str, tuple[str, bytes]]:
+    """Each article's story and stored vector."""
+    query = select(
+        story_articles.c.article_id, story_articles.c.story_id, article_vectors.c.vector
+    ).join(article_vectors, article_vectors.c.article_id == story_articles.c.article_id)
+    with engine.connect() as connection:
+        return {row.article_id: (row.story_id, row.vector) for row in connection.execute(query)}
+
+
+def test_workers_that_embed_give_the_vectors_and_stories_made_here(
+    tmp_path: Path, corpus: list[str]
+) -> None:
+    """With an embedding pool the signatures come from the workers (this process embeds
+    nothing) and the stored vectors, key point vectors and stories are those of one at a time."""
+    sources = [SourceText(f"s{n}.txt", text) for n, text in enumerate(corpus)]
+    sources += [SourceText("copy.txt", corpus[0] + " Updated on Monday.")]
+
+    def ingested(name: str, pool: SummaryPool | None) -> tuple[Store, Engine, CountingEmbedder]:
+        store, engine = store_at(tmp_path / name)
+        embedder = CountingEmbedder()
+        grouper = StoryGrouper(StoryStore(engine))
+        ingestor = Ingestor(store, OPTIONS, clock, embedder=embedder, stories=grouper, pool=pool)
+        outcomes = list(ingestor.ingest_sources(sources))
+        assert [o.status for o in outcomes] == ["new"] * 40 + ["duplicate"]
+        return store, engine, embedder
+
+    here_store, here_engine, here = ingested("here.db", None)
+    pool = SummaryPool(1, OPTIONS.points, embed=True)
+    try:
+        pooled_store, pooled_engine, pooled = ingested("pooled.db", pool)
+    finally:
+        pool.close()
+
+    assert here.texts > 40
+    assert pooled.texts == 0
+    # The same model in another process: equal up to float rounding (a text this process had
+    # cached was embedded in another batch).
+    pooled_stories, here_stories = stored_stories(pooled_engine), stored_stories(here_engine)
+    assert {a: s for a, (s, _) in pooled_stories.items()} == {
+        a: s for a, (s, _) in here_stories.items()
+    }
+    assert len({s for s, _ in here_stories.values()}) < 40  # some articles share a story
+    for article_id, (_, vector) in here_stories.items():
+        assert close(pooled_stories[article_id][1], vector)
+    for source in sources[:40]:
+        article_id = article_of(here_store, source)
+        pooled_article, here_article = (
+            pooled_store.get_article(article_id),
+            here_store.get_article(article_id),
+        )
+        assert pooled_article is not None
+        assert here_article is not None
+        assert [p.text for p in pooled_article.key_points] == [
+            p.text for p in here_article.key_points
+        ]
+        for pooled_point, here_point in zip(
+            pooled_article.key_points, here_article.key_points, strict=True
+        ):
+            assert pooled_point.vector
+            assert here_point.vector
+            assert close(pooled_point.vector, here_point.vector)
+
+
+def close(one: bytes, other: bytes) -> bool:
+    pair = unpack_vectors([one, other], 512)
+    return bool(np.allclose(pair[0], pair[1], rtol=0, atol=2e-3))
+
+
+def article_of(store: Store, source: SourceText) -> str:
+    found = [a.id for a in store.articles_since(None) if a.source == source.source]
+    assert len(found) == 1
+    return found[0]
