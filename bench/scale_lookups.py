@@ -66,7 +66,7 @@ def remeasure(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
         "peak memory MiB (main, no ingest)": (max(memory.values()), TARGETS["peak_mib"]),
     }
     return kind, {
-        "commit": _commit(),
+        "commit": commit_measured(),
         "articles": args.articles,
         "queries": QUERIES,
         "lookups": lookups,
@@ -107,7 +107,7 @@ def _app(args: argparse.Namespace, home: str, clock: BenchClock) -> AbstractCont
     return open_app(config, store_url=args.store_url, clock=clock, embedder=MultilingualEmbedder())
 
 
-def _commit() -> str:
+def commit_measured() -> str:
     """The commit measured, with "+changes" when the code differs from it."""
     found = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False

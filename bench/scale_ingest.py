@@ -1,0 +1,178 @@
+"""Ingest into a large store again: the corpus's next articles into a copy of a kept SQLite store.
+
+A 100,000-article `bench.scale` run takes hours. When ingest changed, this measures it again at
+that size in minutes: it copies the SQLite store a run kept (`bench.scale --keep-store`; the
+original is not touched), generates the same corpus on to `--more` articles past those the store
+went through, and ingests them through the app's real path, worker process included. After the
+first `--warm` articles (the worker loading its models, the story window read from the store) it
+reports wall-clock articles/s and the CPU per article of the main process and of the worker.
+
+The figures go into the store kind's section of bench/results/scale.json as
+`ingest_remeasured`, with the commit measured; the original run's ingest figures stay.
+
+    .venv/bin/python -m bench.scale_ingest --store-url sqlite:////tmp/.../scale.db [--more 1500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+from bench._common import DEFAULT_EVAL_DIR, print_table
+from bench.scale import SEED, BenchClock, ingested_so_far, seen_at, warm_up
+from bench.scale_corpus import CorpusGenerator, load_pools
+from bench.scale_lookups import commit_measured
+from bench.scale_measure import peak_rss_mib
+from bench.scale_results import save, stored_sections
+from bot.app import open_app
+from bot.config import load_config
+from bot.engine import sqlite_engine
+from bot.models import SourceText
+from summarizer.embeddings import MultilingualEmbedder
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def remeasure(args: argparse.Namespace, copy: Path) -> dict[str, Any]:
+    """Ingest the next articles into `copy` and time them."""
+    engine = sqlite_engine(copy)
+    start = ingested_so_far(engine)
+    engine.dispose()
+    generated = time.perf_counter()
+    generator = CorpusGenerator(load_pools(args.eval_dir), SEED, ())
+    texts = [_source(a) for a in generator.articles(start + args.more) if a.number >= start]
+    generated = time.perf_counter() - generated
+    clock = BenchClock()
+    with tempfile.TemporaryDirectory(prefix="newsbot-scale-") as home:
+        config = load_config(None, {"HOME": home})
+        config = replace(config, ingest=replace(config.ingest, workers=1))
+        embedder = MultilingualEmbedder()
+        with open_app(
+            config, store_url=f"sqlite:///{copy}", clock=clock, embedder=embedder
+        ) as core:
+            warm_up(core)
+            statuses: dict[str, int] = {}
+            wall, main, workers = time.perf_counter(), time.process_time(), _children()
+            outcomes = core.ingestor.ingest_sources(texts)
+            for done, number in enumerate(range(start, start + args.more), 1):
+                clock.at_article(number)
+                outcome = next(outcomes)
+                statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
+                if done == args.warm:
+                    wall, main, workers = time.perf_counter(), time.process_time(), _children()
+            timed = args.more - args.warm
+            wall, main = time.perf_counter() - wall, time.process_time() - main
+            workers = _children() - workers
+            memory = {"main_peak_mib": peak_rss_mib(), "worker_mib": _children_rss_mib()}
+    return {
+        "commit": commit_measured(),
+        "from_article": start,
+        "articles": args.more,
+        "timed_articles": timed,
+        "statuses": statuses,
+        "articles_per_s": round(timed / wall, 1),
+        "main_cpu_ms_per_article": round(1000 * main / timed, 1),
+        "worker_cpu_ms_per_article": round(1000 * workers / timed, 1),
+        "memory": memory,
+        "generate_seconds": round(generated, 1),
+    }
+
+
+def _source(article: Any) -> SourceText:
+    seen = seen_at(article.number)
+    return SourceText(
+        article.source,
+        article.text,
+        title=article.title,
+        url=article.url,
+        fetched_at=seen,
+        published=seen,
+    )
+
+
+def _child_pids() -> Iterator[int]:
+    for task in Path("/proc/self/task").iterdir():
+        yield from (int(pid) for pid in (task / "children").read_text().split())
+
+
+def _children() -> float:
+    """CPU seconds of this process's running children (the summarising worker)."""
+    total = 0
+    for pid in _child_pids():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
+
+
+def _children_rss_mib() -> float:
+    """The largest resident size among the running children."""
+    sizes = [
+        int(line.split()[1]) / 1024
+        for pid in _child_pids()
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        if line.startswith("VmHWM:")
+    ]
+    return round(max(sizes, default=0.0), 1)
+
+
+def report(figures: dict[str, Any]) -> None:
+    """The figures as a table."""
+    print(
+        f"\nsqlite: {figures['articles']:,} articles after the first "
+        f"{figures['from_article']:,}, at {figures['commit']} (the first "
+        f"{figures['articles'] - figures['timed_articles']:,} not timed)"
+    )
+    memory = figures["memory"]
+    print_table(
+        ["articles/s", "main ms/article", "worker ms/article", "main peak MiB", "worker MiB"],
+        [
+            [
+                figures["articles_per_s"],
+                figures["main_cpu_ms_per_article"],
+                figures["worker_cpu_ms_per_article"],
+                memory["main_peak_mib"],
+                memory["worker_mib"],
+            ]
+        ],
+    )
+    print(f"statuses: {figures['statuses']}")
+
+
+def main() -> None:
+    """Copy the store, ingest, report, and write `ingest_remeasured`."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store-url", required=True, help="the kept SQLite store of bench.scale")
+    parser.add_argument("--more", type=int, default=1_500, help="articles to ingest")
+    parser.add_argument("--warm", type=int, default=200, help="of those, not timed")
+    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
+    args = parser.parse_args()
+    url = make_url(args.store_url)
+    if url.get_backend_name() != "sqlite" or not url.database:
+        parser.error("--store-url must be a SQLite store (it is copied)")
+    if not 0 < args.warm < args.more:
+        parser.error("--warm must be between 0 and --more")
+    with tempfile.TemporaryDirectory(prefix="newsbot-scale-copy-") as scratch:
+        copy = Path(scratch) / "scale.db"
+        for suffix in ("", "-wal"):  # a store not closed cleanly has commits in its WAL
+            if Path(url.database + suffix).exists():
+                shutil.copyfile(url.database + suffix, f"{copy}{suffix}")
+        figures = remeasure(args, copy)
+    report(figures)
+    section = stored_sections().get("sqlite")
+    if section is None:
+        print("\nnot written: scale.json has no sqlite run")
+        return
+    print(f"\nwritten to {save('sqlite', {**section, 'ingest_remeasured': figures})}")
+
+
+if __name__ == "__main__":
+    main()
