@@ -11,8 +11,9 @@ similarity mixes the embedding cosine with the overlap of specifics weighted by 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Protocol
 
 import numpy as np
@@ -100,19 +101,13 @@ def specific_keys(facts: Iterable[KindAndValue]) -> tuple[frozenset[str], frozen
 def similarity(
     a: Signature,
     b: Signature,
-    rarity: Callable[[str], float],
+    rarity: Rarity,
     weights: SimilarityWeights = SimilarityWeights(),
 ) -> float:
-    """How likely two articles report the same event, from 0 to about 1.
-
-    `rarity(key)` weighs a shared name or figure (see `Rarity`); 1.0 for a key seen once.
-    """
-    cosine = float(np.clip(a.vector @ b.vector, -1.0, 1.0))
-    return (
-        weights.meaning * cosine
-        + weights.names * weighted_jaccard(a.names, b.names, rarity)
-        + weights.figures * weighted_jaccard(a.figures, b.figures, rarity)
-    )
+    """How likely two articles report the same event, from 0 to about 1: the weighted mix of
+    their cosine and the overlaps of their names and of their figures, each a Jaccard overlap
+    where a key counts by its rarity (1.0 for a key seen once, see `Rarity`)."""
+    return similarities(a, [b], rarity, weights)[0]
 
 
 def similarities(
@@ -122,53 +117,43 @@ def similarities(
     weights: SimilarityWeights = SimilarityWeights(),
 ) -> list[float]:
     """`similarity` of `a` to each of `others`, in order, with the cosines in one product and
-    each key set weighed once (placing an article scores it against about a hundred members of
+    `a`'s keys weighed once (placing an article scores it against about a hundred members of
     the closest stories at 100,000 articles)."""
     if not others:
         return []
     cosines = np.clip(np.stack([other.vector for other in others]) @ a.vector, -1.0, 1.0)
+    names, figures = rarity.sum(a.names), rarity.sum(a.figures)
     return [
         weights.meaning * float(cosine)
-        + weights.names * _overlap(a.names, other.names, rarity)
-        + weights.figures * _overlap(a.figures, other.figures, rarity)
+        + weights.names * _overlap(a.names, names, other.names, rarity)
+        + weights.figures * _overlap(a.figures, figures, other.figures, rarity)
         for cosine, other in zip(cosines, others, strict=True)
     ]
 
 
-def _overlap(a: frozenset[str], b: frozenset[str], rarity: Rarity) -> float:
-    """`weighted_jaccard` through the union's weight as the sum of both sides' less the shared."""
+def _overlap(a: frozenset[str], a_weight: float, b: frozenset[str], rarity: Rarity) -> float:
+    """The rarity-weighted Jaccard overlap of `a` (weighing `a_weight`) and `b`: the shared
+    keys' weight over the union's, which is both sides' less the shared."""
     shared = a & b
     if not shared:
         return 0.0
     common = rarity.sum(shared)
-    total = rarity.total(a) + rarity.total(b) - common
+    total = a_weight + rarity.sum(b) - common
     return common / total if total > 0 else 0.0
-
-
-def weighted_jaccard(a: frozenset[str], b: frozenset[str], rarity: Callable[[str], float]) -> float:
-    """Jaccard overlap where each key counts by its rarity."""
-    union = a | b
-    if not union:
-        return 0.0
-    total = sum(rarity(key) for key in union)
-    return sum(rarity(key) for key in a & b) / total if total > 0 else 0.0
 
 
 class Rarity:
     """Inverse document frequency of names and figures over a collection of signatures."""
 
     def __init__(self, counts: Mapping[str, int], documents: int) -> None:
-        self._counts = counts
         self._documents = max(documents, 1)
         self._top = math.log((self._documents + 1) / 1.5)
-        # Each key's weight, worked out once: placing an article weighs the same keys against
-        # about a hundred candidates at 100,000 articles; looked up without a Python call.
-        self._weights = _Weights(self._weight)
-        if counts:  # every counted key at once (a thousand at 100,000 articles)
-            keys = list(counts)
-            dfs = np.fromiter((counts[key] for key in keys), np.float64, len(keys))
-            self._weights.update(zip(keys, self._idf(dfs).tolist(), strict=True))
-        self._totals: dict[frozenset[str], float] = {}
+        # Every counted key weighed at once (a thousand at 100,000 articles): placing an article
+        # sums the weights of about a hundred candidates' keys.
+        keys = list(counts)
+        dfs = np.fromiter((counts[key] for key in keys), np.float64, len(keys))
+        self._weights: dict[str, float] = dict(zip(keys, self._idf(dfs).tolist(), strict=True))
+        self._unseen = float(self._idf(np.zeros(1))[0])
 
     @classmethod
     def of(cls, signatures: Iterable[Signature]) -> Rarity:
@@ -183,36 +168,14 @@ class Rarity:
 
     def __call__(self, key: str) -> float:
         """Smoothed idf, scaled so a key found in one document weighs 1."""
-        return self._weights[key]
-
-    def total(self, keys: frozenset[str]) -> float:
-        """The summed weight of these keys, worked out once per set."""
-        found = self._totals.get(keys)
-        if found is None:
-            found = self._totals[keys] = self.sum(keys)
-        return found
+        return self._weights.get(key, self._unseen)
 
     def sum(self, keys: Iterable[str]) -> float:
         """The summed weight of these keys."""
-        return sum(map(self._weights.__getitem__, keys))
-
-    def _weight(self, key: str) -> float:
-        return float(self._idf(np.array([self._counts.get(key, 0)], np.float64))[0])
+        return sum(map(self._weights.get, keys, repeat(self._unseen)))
 
     def _idf(self, dfs: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         if self._top <= 0:
             return np.ones_like(dfs)
         idf: npt.NDArray[np.float64] = np.maximum(np.log((self._documents + 1) / (dfs + 0.5)), 0.0)
         return idf / self._top
-
-
-class _Weights(dict[str, float]):
-    """Keys' weights, each computed on its first lookup."""
-
-    def __init__(self, weigh: Callable[[str], float]) -> None:
-        super().__init__()
-        self._weigh = weigh
-
-    def __missing__(self, key: str) -> float:
-        weight = self[key] = self._weigh(key)
-        return weight
