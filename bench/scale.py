@@ -58,6 +58,7 @@ from bench._common import DEFAULT_EVAL_DIR
 from bench.scale_corpus import (
     LANGUAGE_SHARES,
     CorpusGenerator,
+    GeneratedArticle,
     load_pools,
     name_spans,
 )
@@ -97,6 +98,19 @@ NAME_ARTICLES = 1_000  # lookup queries name people found in these first article
 def seen_at(number: int) -> datetime:
     """When article `number` is first seen: 5,000 a day from START."""
     return START + timedelta(seconds=number * 86_400 / PER_DAY)
+
+
+def corpus_source(article: GeneratedArticle) -> SourceText:
+    """A generated article as the text ingest takes, first seen (and published) at its time."""
+    seen = seen_at(article.number)
+    return SourceText(
+        article.source,
+        article.text,
+        title=article.title,
+        url=article.url,
+        fetched_at=seen,
+        published=seen,
+    )
 
 
 class BenchClock:
@@ -244,15 +258,7 @@ class _Feed:
             self._bench.corpus.add(article)
             if article.number < self._bench.resumed_from:
                 continue
-            seen = seen_at(article.number)
-            source = SourceText(
-                article.source,
-                article.text,
-                title=article.title,
-                url=article.url,
-                fetched_at=seen,
-                published=seen,
-            )
+            source = corpus_source(article)
             self.spent += time.perf_counter() - made
             yield source
             made = time.perf_counter()

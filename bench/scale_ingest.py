@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from bench._common import DEFAULT_EVAL_DIR, print_table
-from bench.scale import SEED, BenchClock, ingested_so_far, seen_at, warm_up
+from bench.scale import SEED, BenchClock, corpus_source, ingested_so_far, warm_up
 from bench.scale_corpus import CorpusGenerator, load_pools
 from bench.scale_lookups import commit_measured
 from bench.scale_measure import peak_rss_mib
@@ -36,7 +36,6 @@ from bench.scale_results import save, stored_sections
 from bot.app import open_app
 from bot.config import load_config
 from bot.engine import sqlite_engine
-from bot.models import SourceText
 from summarizer.embeddings import MultilingualEmbedder
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -49,7 +48,7 @@ def remeasure(args: argparse.Namespace, copy: Path) -> dict[str, Any]:
     engine.dispose()
     generated = time.perf_counter()
     generator = CorpusGenerator(load_pools(args.eval_dir), SEED, ())
-    texts = [_source(a) for a in generator.articles(start + args.more) if a.number >= start]
+    texts = [corpus_source(a) for a in generator.articles(start + args.more) if a.number >= start]
     generated = time.perf_counter() - generated
     clock = BenchClock()
     with tempfile.TemporaryDirectory(prefix="newsbot-scale-") as home:
@@ -85,18 +84,6 @@ def remeasure(args: argparse.Namespace, copy: Path) -> dict[str, Any]:
         "memory": memory,
         "generate_seconds": round(generated, 1),
     }
-
-
-def _source(article: Any) -> SourceText:
-    seen = seen_at(article.number)
-    return SourceText(
-        article.source,
-        article.text,
-        title=article.title,
-        url=article.url,
-        fetched_at=seen,
-        published=seen,
-    )
 
 
 def _child_pids() -> Iterator[int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,7 +20,8 @@ from bot.payloads import digest_payload
 from bot.period import parse_period
 from bot.schema import digest_said_points, key_points
 from bot.vectors import unpack_vectors
-from summarizer.embeddings import MultilingualEmbedder, Vectors
+from summarizer.embeddings import MultilingualEmbedder
+from tests.counting_embedder import CountingEmbedder
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -161,22 +162,6 @@ def test_a_limited_digest_shows_the_same_top_stories_and_counts_the_rest(
     assert f"{part.more} more in this period not shown" in digest_message(part).fallback
 
 
-class CountingEmbedder:
-    """The real embedder, counting the texts it is asked to embed."""
-
-    def __init__(self, embedder: MultilingualEmbedder) -> None:
-        self._embedder = embedder
-        self.texts = 0
-
-    @property
-    def dimensions(self) -> int:
-        return self._embedder.dimensions
-
-    def encode(self, texts: Sequence[str]) -> Vectors:
-        self.texts += len(texts)
-        return self._embedder.encode(texts)
-
-
 def test_key_points_keep_the_embedding_made_at_ingest(
     core: App, seeds_dir: Path, embedder: MultilingualEmbedder
 ) -> None:
@@ -200,11 +185,11 @@ def test_a_digest_merges_a_storys_points_with_the_stored_embeddings(
     merging = StorySources(core.merging.stories, counting)
     (story,) = build_digest(core.store, period, merging).stories
     assert len(story.sources) == 2
-    assert counting.texts == 0
+    assert counting.texts == []
     with core.engine.begin() as connection:
         connection.execute(update(key_points).values(vector=None))
     (again,) = build_digest(core.store, period, merging).stories
-    assert counting.texts > 0
+    assert counting.texts
     assert again.key_points == story.key_points
     all_points = [p.text for a in core.store.articles_since(None) for p in a.key_points]
     assert len(story.key_points) < len(all_points)  # the repeats across languages were dropped

@@ -7,7 +7,7 @@ would ask, and the expected answers were read from the articles.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +21,8 @@ from bot.ingest import IngestOptions, Ingestor
 from bot.lookup import Lookup
 from bot.schema import articles, entities, facts, sentences
 from bot.store import Store
-from summarizer.embeddings import MultilingualEmbedder, Vectors
+from summarizer.embeddings import MultilingualEmbedder
+from tests.counting_embedder import CountingEmbedder
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 T0 = datetime(2025, 9, 1, 8, 0, tzinfo=UTC)
@@ -241,22 +242,6 @@ def _counts(store: Store) -> dict[str, int]:
             table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
             for table in (articles, sentences, facts, entities)
         }
-
-
-class CountingEmbedder:
-    """The real embedder, counting the texts it is asked to embed."""
-
-    def __init__(self, embedder: MultilingualEmbedder) -> None:
-        self._embedder = embedder
-        self.texts: list[str] = []
-
-    @property
-    def dimensions(self) -> int:
-        return self._embedder.dimensions
-
-    def encode(self, texts: Sequence[str]) -> Vectors:
-        self.texts += texts
-        return self._embedder.encode(texts)
 
 
 def test_key_points_are_ranked_with_their_stored_embeddings(
