@@ -5,10 +5,10 @@ and its near-duplicate shingles are pure and CPU-bound; story placement and the 
 the process's store and caches. So a batch ingest hands the texts it will need next to worker
 processes and takes their work in order, while the main process places and writes the articles
 before them. The main process was the bottleneck; with the embedding and the shingles in the
-worker, ingest into the 100,000-article store went from 19.5 to 28.4 articles/s on 2 cores
-(`bench.scale_ingest`, with the cheaper story scoring made at the same time): 48.8 -> 31.7 ms
-of main-process CPU per article, 13.6 -> 23.8 ms in the worker. Each worker holds its own copy
-of the embedding model (worker peak 332 -> 467 MiB).
+worker, ingest into the 100,000-article store went from about 19.5 to 25-28 articles/s on 2
+cores (`bench.scale_ingest`, with the cheaper story scoring made at the same time): main-process
+CPU per article from about 48 ms to 32-37 ms, the worker's from 14 to 24-28 ms. Each worker
+holds its own copy of the embedding model (worker peak 332 -> 466 MiB).
 
 Workers are started with "spawn" (no copy of the parent's model, threads or database connections)
 and warmed up once. A worker that dies (killed, out of memory) breaks the pool: its summaries are
