@@ -6,6 +6,8 @@ Two settings, both printed and written to bench/results/summarize.json:
 - BBC News Summary, every system cut to an equal budget of 60 words.
 
 Every system ranks the same sentences (our cleaning and splitting); only the ranking differs.
+On CNN/DM, Lead-3 is also scored on the data set's own sentence split (`article_lines`), to show
+that our splitting does not weaken the baseline.
 Throughput is articles per second: ours is the whole `summarize()` call (cleaning, language,
 splitting, ranking); sumy's is building its document from the pre-split sentences and ranking.
 
@@ -65,6 +67,8 @@ class Item:
     title: str
     text: str
     reference: list[str]
+    # The data set's own sentence split, where it has one (CNN/DM's `article_lines`).
+    own_sentences: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,13 @@ def cnndm_items(eval_dir: Path) -> list[Item]:
     """The CNN/DailyMail articles of the FRANK sample with their highlights."""
     path = eval_file(eval_dir, "frank_cnndm_xsum_sample/articles.jsonl")
     return [
-        Item(str(r["id"]), "", r["article"], [s.strip() for s in r["reference"].split(" . ") if s])
+        Item(
+            str(r["id"]),
+            "",
+            r["article"],
+            [s.strip() for s in r["reference"].split(" . ") if s],
+            tuple(r.get("article_lines") or ()),
+        )
         for r in read_jsonl(path)
         if r["dataset"] == "cnndm"
     ]
@@ -203,6 +213,21 @@ def score(items: list[Prepared], *, count: int | None) -> dict[str, dict[str, An
         results[name]["ms_per_article"] = 1000 * elapsed / len(items)
         results[name]["rouge1_per_article"] = [100 * s["rouge1"].fmeasure for s in per_article]
     return results
+
+
+def lead_on_own_sentences(items: list[Item], count: int) -> dict[str, float] | None:
+    """Lead-N over the data set's own sentence split: a check that our splitting does not make
+    the Lead-3 baseline weaker (a glued caption counted as part of a first sentence, say)."""
+    if not items or not all(item.own_sentences for item in items):
+        return None
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
+    scores = [
+        scorer.score("\n".join(item.reference), "\n".join(item.own_sentences[:count]))
+        for item in items
+    ]
+    return {
+        key: 100 * statistics.fmean(s[key].fmeasure for s in scores) for key in ("rouge1", "rouge2")
+    }
 
 
 def paired_difference(a: list[float], b: list[float]) -> tuple[float, float]:
@@ -263,6 +288,14 @@ def main(argv: list[str] | None = None) -> None:
         for system in results.values():
             del system["rouge1_per_article"]
         payload[setting] = {"articles": len(items), "newsbot_end_to_end_ms": e2e, **results}
+        own = lead_on_own_sentences(items, count) if count else None
+        if own is not None:
+            print(
+                f"Lead-{count} on the data set's own sentence split: R1 {own['rouge1']:.2f}, "
+                f"R2 {own['rouge2']:.2f} (on ours: {results['lead']['rouge1']:.2f}, "
+                f"{results['lead']['rouge2']:.2f})"
+            )
+            payload[setting]["lead_own_sentences"] = own
     print(f"\nwrote {write_results('summarize', payload)}")
 
 

@@ -32,6 +32,7 @@ PROMO_LINES: tuple[str, ...] = (
     r"(?: below)?(?: (?:the )?advertisement)?",
     r"advertisement (?:- )?(?:scroll|continue reading)(?: to continue| below)?",
     r"scroll (?:down )?to continue(?: reading)?",
+    r"scroll down for (?:the )?(?:video|pictures?|photos?)",
     r"skip (?:to main content|advertisement|ad)",
     r"all rights reserved",
     # Dutch
@@ -279,6 +280,8 @@ LEADING_PREFIXES: tuple[str, ...] = (
     r"(?:[A-Z][\w.,'’ -]{0,60}?)?\(CNN\)\s*(?:--|—|–)?\s*",
     r"(?i:date|datum|published|posted|updated|gepubliceerd|geplaatst|bijgewerkt)\s*:?\s*"
     r"\d{4}-\d{2}(?:-\d{2})?(?:[T ]\d{2}:\d{2}(?::\d{2})?Z?)?\s+",
+    # A prompt to the page's video run into the first paragraph: "Scroll down for video The ..."
+    r"(?i:scroll down for (?:the )?(?:video|pictures?|photos?))[\s.:…]*\s(?=\S)",
 )
 
 MONTHS = frozenset(
@@ -333,7 +336,7 @@ _ROLE_NAMES: dict[str, LineRole] = {
 _LEADING = re.compile("|".join(f"(?:{p})" for p in LEADING_PREFIXES))
 # First words that can open a leading prefix; other lines skip the prefix regex.
 _LEADING_WORDS = frozenset(
-    {"by", "last", "date", "datum", "published", "posted", "updated"}
+    {"by", "last", "date", "datum", "published", "posted", "updated", "scroll"}
     | {"gepubliceerd", "geplaatst", "bijgewerkt"}
 )
 _BYLINE = re.compile(

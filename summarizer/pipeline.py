@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from summarizer.clean_rules import is_noise_line
 from summarizer.cleaning import TextFormat, clean
 from summarizer.errors import EmptyArticleError
 from summarizer.facts import extract_facts
@@ -45,7 +46,7 @@ def split_article(
     if not cleaned.blocks:
         raise EmptyArticleError("the article has no text once page furniture is removed")
     language = detect_language(cleaned.text).code
-    sentences = segment(cleaned.blocks, language)
+    sentences = segment(cleaned.blocks, language, noise=is_noise_line)
     if len(sentences) > options.max_sentences:
         warnings.append(f"key points come from the first {options.max_sentences} sentences")
     return SplitArticle(

@@ -9,7 +9,7 @@ ordinal, or the next word starts in lower case. CJK full stops always end a sent
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 
 from summarizer.models import Block, Sentence
@@ -64,6 +64,46 @@ _NEXT_WORD = re.compile(r"[\"'“‘«„‚(\[¿¡]*(\w*)")
 _DOTTED = re.compile(r"[^\W\d_](?:\.[^\W\d_])+")
 _OPENERS = "\"'“‘«„‚([¿¡"
 _LINE_END = (".", "!", "?", "…", '"', "”", "’", "»", ")", "。", "！", "？", ";")
+# Captions and labels glued to the next sentence without punctuation, as pages flattened to text
+# carry them ("... never made it off the bench However, striker Glenn Murray ..."): a sentence
+# opener written with a capital, after a lower-case word and before a lower-case word, starts a
+# new sentence. Only for languages that do not capitalise their nouns.
+_GLUE_OPENERS = {
+    "en": _set(
+        """
+        The A An He She It They We His Her Its Their This These Those There In On At After
+        Before During Since But And However Meanwhile Despite According When While Some Like
+        """
+    ),
+    "nl": _set(
+        """
+        De Het Een Hij Zij Ze Zijn Haar Hun Dit Dat Deze Die Er In Op Na Voor Tijdens Sinds
+        Maar En Echter Volgens Toen Terwijl Sommige
+        """
+    ),
+}
+# Words after which a capitalised opener begins a title or a name instead ("seen by The Mail",
+# "a film called The Others", "Reach for the Sky starring Kenneth More").
+_GLUE_NOT_AFTER = {
+    "en": _set(
+        """
+        the a an of in on at to for from by with into onto about as and or nor than like via per
+        against called named titled dubbed starring featuring including plus versus vs
+        """
+    ),
+    "nl": _set(
+        """
+        de het een van in op aan voor met door bij naar over als en of dan zoals genaamd
+        getiteld tegen
+        """
+    ),
+}
+# "images A and B", "from A to Z": a capital A between such words is a label, not an article.
+_GLUE_NOT_BEFORE = _set("and or to en of tot")
+_GLUE = re.compile(
+    r"(?P<before>(?<!\S)(?:[^\W\d_]+|\S*\)))\s"
+    r"(?=(?P<opener>[^\W\d_]+)(?P<comma>,?)\s[\"'‘“]?(?P<after>\w+))"
+)
 # Lines at least this share of the widest line of a block are taken as hard-wrapped.
 _WRAPPED_SHARE = 0.66
 
@@ -112,12 +152,22 @@ def words(text: str, language: str = "en") -> list[str]:
     return tokens
 
 
-def segment(blocks: tuple[Block, ...] | list[Block], language: str = "en") -> tuple[Sentence, ...]:
-    """Sentences of every block, numbered in document order."""
+def segment(
+    blocks: tuple[Block, ...] | list[Block],
+    language: str = "en",
+    *,
+    noise: Callable[[str], bool] | None = None,
+) -> tuple[Sentence, ...]:
+    """Sentences of every block, numbered in document order.
+
+    Sentences `noise` says are page furniture ("Scroll down for video" glued to a paragraph and
+    only cut off by the splitter) are left out.
+    """
     out: list[Sentence] = []
     for index, block in enumerate(blocks):
         for text in _block_sentences(block, language):
-            out.append(Sentence(text, len(out), index, block.kind))
+            if noise is None or not noise(text):
+                out.append(Sentence(text, len(out), index, block.kind))
     return tuple(out)
 
 
@@ -187,7 +237,28 @@ def _split_unit(text: str, language: str) -> list[str]:
     tail = text[start:].strip()
     if tail:
         sentences.append(tail)
+    if language in _GLUE_OPENERS:
+        return [part for sentence in sentences for part in _unglue(sentence, language)]
     return sentences
+
+
+def _unglue(sentence: str, language: str) -> list[str]:
+    """`sentence` cut where a caption or label without end punctuation runs into the next one."""
+    openers, not_after = _GLUE_OPENERS[language], _GLUE_NOT_AFTER[language]
+    parts: list[str] = []
+    start = 0
+    for match in _GLUE.finditer(sentence):
+        before, opener, after = match.group("before", "opener", "after")
+        if opener not in openers or match.start() == start:
+            continue
+        if not before.endswith(")") and not (before.islower() and before not in not_after):
+            continue
+        if after in _GLUE_NOT_BEFORE or not (after[:1].islower() or match.group("comma")):
+            continue
+        parts.append(sentence[start : match.end("before")])
+        start = match.end()
+    parts.append(sentence[start:])
+    return parts
 
 
 def _ends_sentence(text: str, match: re.Match[str], language: str) -> bool:

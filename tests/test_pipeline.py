@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer import EmptyArticleError, SummaryOptions, summarize
+from summarizer.pipeline import split_article
 
 
 @pytest.mark.parametrize("text", ["", "   \n\n  ", "\u200b\u200b"])
@@ -58,3 +59,27 @@ def test_huge_article_is_read_from_its_beginning_with_a_warning() -> None:
     summary = summarize(text, options=SummaryOptions(points=3))
     assert len(summary.key_points) == 3
     assert any("first" in w for w in summary.warnings)
+
+
+def test_page_furniture_glued_to_a_paragraph_is_no_sentence() -> None:
+    """ "Scroll down for video" run into a paragraph, at its start or after a sentence, is cut
+    off and dropped: neither a key point nor the evidence of a fact; positions stay consecutive."""
+    text = (
+        "Scroll down for video Xiaomi will open a research centre in Munich next year, "
+        "the company said on Monday.\n\n"
+        "The centre will employ 400 engineers, many of them hired from BMW. "
+        "Scroll down for video The electric SU7 goes on sale in Europe in 2027. "
+        "Analysts expect the move to put pressure on European car makers."
+    )
+    article = split_article(text)
+    assert [s.text for s in article.sentences] == [
+        "Xiaomi will open a research centre in Munich next year, the company said on Monday.",
+        "The centre will employ 400 engineers, many of them hired from BMW.",
+        "The electric SU7 goes on sale in Europe in 2027.",
+        "Analysts expect the move to put pressure on European car makers.",
+    ]
+    assert [s.position for s in article.sentences] == [0, 1, 2, 3]
+    summary = summarize(text)
+    assert summary.facts
+    assert all("Scroll" not in p.text for p in summary.key_points)
+    assert all("Scroll" not in f.sentence for f in summary.facts)

@@ -287,6 +287,59 @@ def test_wrapped_lines_are_joined() -> None:
     ]
 
 
+def test_a_caption_glued_to_the_next_sentence_is_cut_off() -> None:
+    """It ends a sentence where a caption without a full stop runs into the next sentence."""
+    text = (
+        "Eliaquim Mangala (green bib) never made it off the Manchester City bench However, "
+        "striker Glenn Murray scored twice. Prisoner Carlos Boente (pictured) was jailed for "
+        "five years A serving prisoner has been jailed for making threats. "
+        "Villagers search the rubble (file picture) The quake killed 72 people in India."
+    )
+    assert split_sentences(text) == [
+        "Eliaquim Mangala (green bib) never made it off the Manchester City bench",
+        "However, striker Glenn Murray scored twice.",
+        "Prisoner Carlos Boente (pictured) was jailed for five years",
+        "A serving prisoner has been jailed for making threats.",
+        "Villagers search the rubble (file picture)",
+        "The quake killed 72 people in India.",
+    ]
+
+
+def test_a_dutch_caption_glued_to_the_next_sentence_is_cut_off() -> None:
+    """It cuts a Dutch caption off before "De", "Het" or "Volgens" and a lower-case word."""
+    text = (
+        "Lei Jun op het podium tijdens de presentatie De autofabrikant opent een centrum "
+        "in München. "
+        "Een Xiaomi SU7 bij de showroom Volgens analisten groeit de verkoop snel."
+    )
+    assert split_sentences(text, "nl") == [
+        "Lei Jun op het podium tijdens de presentatie",
+        "De autofabrikant opent een centrum in München.",
+        "Een Xiaomi SU7 bij de showroom",
+        "Volgens analisten groeit de verkoop snel.",
+    ]
+
+
+def test_titles_names_and_labels_are_not_taken_for_glued_sentences() -> None:
+    """It keeps "told The Guardian", "seen by The Mail on Sunday", "a film called The Others",
+    "images A and B" and German nouns together: none is a new sentence."""
+    english = (
+        "He told The Guardian that sales rose. The memo was seen by The Mail on Sunday today. "
+        "She starred in a film called The Others last year. "
+        "Infants can be seen in the images A and B while a juvenile is labelled C."
+    )
+    assert split_sentences(english) == [
+        "He told The Guardian that sales rose.",
+        "The memo was seen by The Mail on Sunday today.",
+        "She starred in a film called The Others last year.",
+        "Infants can be seen in the images A and B while a juvenile is labelled C.",
+    ]
+    dutch = "Het interview verscheen in De Telegraaf van zaterdag."
+    assert split_sentences(dutch, "nl") == [dutch]
+    german = "Der Konzern hat gestern Die Zeit informiert und die Pläne bestätigt."
+    assert split_sentences(german, "de") == [german]
+
+
 def test_text_without_punctuation_is_one_sentence() -> None:
     """It returns a text with no punctuation at all as one sentence, white space normalised."""
     text = "Xiaomi  hires\tBMW engineers for its Munich research centre"
