@@ -3,8 +3,6 @@ question already holds, support across passages, no answer when nothing fits, ac
 
 from __future__ import annotations
 
-import time
-
 from summarizer.answer import MAX_PASSAGES, MIN_CONFIDENCE, Passage, choose_answer
 from summarizer.models import Fact, FactKind
 from summarizer.question import analyze_question
@@ -221,16 +219,14 @@ def test_passages_beyond_the_bound_are_not_read() -> None:
     assert choose_answer(question, [*filler, late]) is None
 
 
-def test_choosing_is_fast_and_deterministic() -> None:
-    """Analysing a question and choosing among 10 passages takes well under 10 ms."""
+def test_choosing_is_deterministic() -> None:
+    """Analysing a question and choosing among 10 passages gives the same answer every time."""
     text = "Where will Xiaomi build its first European factory?"
     passages = [passage(f"p{i}", MUNICH, *MUNICH_FACTS, score=0.5 + i / 100) for i in range(10)]
     first = choose_answer(analyze_question(text), passages)
-    started = time.perf_counter()
-    for _ in range(20):
-        again = choose_answer(analyze_question(text), passages)
-    assert (time.perf_counter() - started) / 20 < 0.010
-    assert again == first
+    assert first is not None
+    for _ in range(5):
+        assert choose_answer(analyze_question(text), passages) == first
 
 
 def test_the_candidate_in_the_answers_place_beats_a_more_relevant_one() -> None:

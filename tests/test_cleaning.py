@@ -602,18 +602,6 @@ def test_oversized_input_is_cut_and_the_cut_is_reported() -> None:
 # --- speed --------------------------------------------------------------------------------------
 
 
-def test_ten_kilobyte_article_is_fast() -> None:
-    """It cleans a 10 KB article in a few milliseconds (generous bound for loaded machines)."""
-    article = "\n\n".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
-    article = article[:10_240]
-    clean(article)
-    runs = 50
-    start = time.perf_counter()
-    for _ in range(runs):
-        clean(article)
-    assert (time.perf_counter() - start) / runs < 0.010
-
-
 @pytest.mark.parametrize(
     "line", ["Short headline line\n", "x\n", "Xiaomi sells cars. " * 50 + "\n"]
 )
