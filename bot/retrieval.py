@@ -10,6 +10,7 @@ the sentences' own embeddings; only a few dozen sentences are embedded per query
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -34,6 +35,10 @@ class SentenceSource(VectorSource, Protocol):
         """Stored embeddings of those of these (article id, position) sentences that are key
         points."""
         ...
+
+
+# The full-text searches of every retriever; its threads start on first use.
+_LEXICAL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="newsbot-lexical")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +84,16 @@ class Retriever:
 
     def rank(self, query: str, terms: Sequence[str], limit: int) -> list[RankedSentence]:
         """The `limit` best sentences for `query` (its content `terms` drive the lexical part)."""
-        query_vector = self._embedder.encode([query])[0]
-        lexical = self._store.search_sentences(terms, self._options.lexical)
-        close = self._closest_articles(query_vector)
-        candidates = _merge(lexical, self._store.sentences_of(list(close)))
+        # The full-text search runs in the database (which releases the GIL) while this thread
+        # embeds the query and finds the closest articles.
+        searching = _LEXICAL.submit(self._store.search_sentences, terms, self._options.lexical)
+        try:
+            query_vector = self._embedder.encode([query])[0]
+            close = self._closest_articles(query_vector)
+            semantic_hits = self._store.sentences_of(list(close))
+        finally:
+            lexical = searching.result()
+        candidates = _merge(lexical, semantic_hits)
         shortlist = self._shortlist(candidates, close)
         if not shortlist:
             return []
