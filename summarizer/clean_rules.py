@@ -12,6 +12,9 @@ from typing import Literal
 
 LineRole = Literal["comments", "maybe_comments", "related", "noise", "text"]
 
+# A pointer to the page's video or pictures: a line of its own, or run into the first paragraph.
+_SCROLL_PROMPT = r"scroll down for (?:the )?(?:video|pictures?|photos?)"
+
 # Tables of whole-line patterns: the line must match entirely (case-insensitive), optionally
 # followed by trailing punctuation such as ":" or "»".
 PROMO_LINES: tuple[str, ...] = (
@@ -32,7 +35,7 @@ PROMO_LINES: tuple[str, ...] = (
     r"(?: below)?(?: (?:the )?advertisement)?",
     r"advertisement (?:- )?(?:scroll|continue reading)(?: to continue| below)?",
     r"scroll (?:down )?to continue(?: reading)?",
-    r"scroll down for (?:the )?(?:video|pictures?|photos?)",
+    _SCROLL_PROMPT,
     r"skip (?:to main content|advertisement|ad)",
     r"all rights reserved",
     # Dutch
@@ -280,8 +283,8 @@ LEADING_PREFIXES: tuple[str, ...] = (
     r"(?:[A-Z][\w.,'’ -]{0,60}?)?\(CNN\)\s*(?:--|—|–)?\s*",
     r"(?i:date|datum|published|posted|updated|gepubliceerd|geplaatst|bijgewerkt)\s*:?\s*"
     r"\d{4}-\d{2}(?:-\d{2})?(?:[T ]\d{2}:\d{2}(?::\d{2})?Z?)?\s+",
-    # A prompt to the page's video run into the first paragraph: "Scroll down for video The ..."
-    r"(?i:scroll down for (?:the )?(?:video|pictures?|photos?))[\s.:…]*\s(?=\S)",
+    # "Scroll down for video The ...": the prompt run into the first paragraph.
+    rf"(?i:{_SCROLL_PROMPT})[\s.:…]*\s(?=\S)",
 )
 
 MONTHS = frozenset(

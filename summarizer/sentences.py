@@ -250,7 +250,7 @@ def _unglue(sentence: str, language: str) -> list[str]:
     for match in _GLUE.finditer(sentence):
         before, opener, after = match.group("before", "opener", "after")
         if opener not in openers or match.start() == start:
-            continue
+            continue  # not an opener, or no words would be left before the cut
         if not before.endswith(")") and not (before.islower() and before not in not_after):
             continue
         if after in _GLUE_NOT_BEFORE or not (after[:1].islower() or match.group("comma")):
