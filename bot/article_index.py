@@ -28,6 +28,7 @@ from typing import Protocol
 
 import numpy as np
 
+from bot.vectors import principal_basis
 from summarizer.embeddings import Vectors
 
 STORED_DTYPE = "<f2"
@@ -187,9 +188,7 @@ class ArticleVectorIndex:
         sample), which keep dot products best; then every vector projected again."""
         size, options = self._size, self._options
         rows = np.random.default_rng(0).choice(size, min(size, options.sample), replace=False)
-        sample = self._full[np.sort(rows)].astype(np.float64)
-        _, vectors = np.linalg.eigh(sample.T @ sample)
-        self._basis = np.ascontiguousarray(vectors[:, ::-1][:, : options.projected], np.float32)
+        self._basis = principal_basis(self._full[np.sort(rows)], options.projected)
         for start in range(0, size, 16_384):
             end = min(size, start + 16_384)
             self._projected[start:end] = self._full[start:end].astype(np.float32) @ self._basis

@@ -32,6 +32,14 @@ def stored_or_embedded(
     return vectors
 
 
+def principal_basis(sample: Vectors, dimensions: int) -> Vectors:
+    """A (columns, `dimensions`) projection onto the top eigenvectors of the sample rows' second
+    moments: the directions that keep the rows' dot products best."""
+    rows = np.asarray(sample, dtype=np.float64)
+    _, vectors = np.linalg.eigh(rows.T @ rows)
+    return np.ascontiguousarray(vectors[:, ::-1][:, :dimensions], np.float32)
+
+
 def unpack_vectors(blobs: list[bytes], dimensions: int) -> Vectors:
     """A (len(blobs), dimensions) float32 matrix; a blob of the wrong size becomes a zero row."""
     matrix = np.zeros((len(blobs), dimensions), dtype=np.float32)

@@ -174,6 +174,42 @@ def test_the_window_finds_the_stories_a_full_scan_finds_as_stories_come_and_go()
     )
 
 
+def test_a_large_window_searched_in_two_steps_finds_the_stories_a_full_scan_finds() -> None:
+    """Windows of thousands of members are searched in a projection first: for articles near
+    a story (as new reports of an event are), the closest stories are those of a brute-force
+    scan of the members as stored (float16), as the window grows, slides and is compacted."""
+    draw = np.random.default_rng(11)
+    topics = draw.normal(size=(48, 512))  # sentence embeddings fill few directions, not all
+    centroids = (draw.normal(size=(900, 48)) @ topics).astype(np.float32)
+    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+
+    def near(story: int) -> np.ndarray:
+        vector = centroids[story] + draw.normal(scale=0.04, size=512).astype(np.float32)
+        unit_vector: np.ndarray = vector / np.linalg.norm(vector)
+        return unit_vector
+
+    recent = RecentStories(resync=0.0)
+    expected: dict[str, tuple[str, np.ndarray]] = {}
+    joined: dict[str, datetime] = {}
+    for day in range(3):
+        now = T0 + timedelta(days=day)
+        for number in range(2_000):
+            story = int(draw.integers(300 * day, 300 * day + 300))
+            vector = near(story)
+            article = f"a{day}-{number}"
+            recent.add(f"s{story}", article, Signature(vector, frozenset(), frozenset()), now)
+            expected[article] = (f"s{story}", vector.astype(np.float16).astype(np.float32))
+            joined[article] = now
+        since = now - timedelta(hours=36)
+        recent.update([], since)
+        expected = {a: member for a, member in expected.items() if joined[a] >= since}
+        stories = sorted({story for story, _ in expected.values()})
+        assert len(recent.members(stories)) >= RecentStories.PROJECT_FROM
+        for story in draw.choice(len(stories), 25, replace=False):
+            probe = near(int(stories[story][1:]))
+            assert recent.closest(probe, 8, exclude="") == brute_force_closest(expected, probe, 8)
+
+
 def test_a_long_story_is_compared_through_its_newest_articles_of_the_window() -> None:
     """A story that grows every day keeps only its articles of the last week, and at most
     `per_story` of them (the newest), so the window stays bounded however long a story runs."""
