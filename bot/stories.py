@@ -9,6 +9,7 @@ as the same or nearly the same story (bench/stories.py).
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,9 +19,14 @@ import numpy as np
 
 from bot.article_index import STORED_DTYPE
 from bot.story_store import Member, Specifics, StoryStore
-from bot.vectors import principal_basis, unpack_vectors
+from bot.vectors import principal_basis
 from summarizer.embeddings import DIMENSIONS, Vectors
 from summarizer.signature import Rarity, Signature, similarities
+
+# A member's names and figures as the window keeps them: tuples of interned keys (the window
+# holds up to a week of articles, 35,000 at 5,000 a day), not frozensets of their own strings;
+# the frozensets are made again for the few hundred members an article is compared with.
+_Keys = tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +92,7 @@ class StoryGrouper:
 
     def _signatures(self, candidates: list[tuple[str, str]]) -> dict[str, Signature]:
         ids = [member_id for _, member_id in candidates]
-        missing = [member_id for member_id in ids if self._recent.specifics(member_id) is None]
+        missing = [member_id for member_id in ids if not self._recent.knows_specifics(member_id)]
         if missing:
             for member_id, found in self._store.specifics(missing).items():
                 self._recent.remember_specifics(member_id, found)
@@ -178,7 +184,7 @@ class RecentStories:
         self._joined: list[datetime] = []
         self._row: dict[str, int] = {}  # article id -> row
         self._rows: dict[str, list[int]] = {}  # story id -> its rows, oldest first
-        self._specifics: dict[str, Specifics] = {}
+        self._specifics: dict[str, tuple[_Keys, _Keys]] = {}
         self._basis: Vectors | None = None
         self._fitted_at = 0  # the rows in use when the basis was fitted
         self._projected: Vectors = np.zeros((0, self.PROJECTED), dtype=np.float32)
@@ -197,9 +203,10 @@ class RecentStories:
 
     def update(self, fresh: Iterable[Member], since: datetime) -> None:
         """Merge what the store returned and drop the articles that left the window."""
-        members = list(fresh)
-        vectors = unpack_vectors([m.vector for m in members], self._matrix.shape[1])
-        for member, vector in zip(members, vectors, strict=True):
+        width = 2 * self._matrix.shape[1]
+        for member in fresh:
+            blob = member.vector if len(member.vector) == width else bytes(width)
+            vector = np.frombuffer(blob, dtype=STORED_DTYPE)
             self._put(member.story_id, member.article_id, vector, member.joined)
         self._expire(since)
         self._synced = max(since, self._synced or since)
@@ -210,7 +217,7 @@ class RecentStories:
         """An article this instance just placed, with its names and figures."""
         self._put(story_id, article_id, article.vector, now)
         if article_id in self._row:
-            self._specifics[article_id] = (article.names, article.figures)
+            self._specifics[article_id] = _keys(article.names), _keys(article.figures)
         self._synced = max(now, self._synced or now)
 
     def closest(self, vector: Vectors, count: int, exclude: str) -> list[str]:
@@ -274,19 +281,23 @@ class RecentStories:
             (story, self._members_by_row[row]) for story in stories for row in self._rows[story]
         ]
 
-    def specifics(self, article_id: str) -> Specifics | None:
-        """A member's names and figures, when known."""
-        return self._specifics.get(article_id)
+    def knows_specifics(self, article_id: str) -> bool:
+        """Whether a member's names and figures are known."""
+        return article_id in self._specifics
 
     def remember_specifics(self, article_id: str, found: Specifics) -> None:
         """A member's names and figures as read from the store."""
         if article_id in self._row:
-            self._specifics[article_id] = found
+            self._specifics[article_id] = _keys(found[0]), _keys(found[1])
 
     def signature(self, article_id: str) -> Signature:
         """A member's signature (its specifics must be known)."""
-        names, figures = self._specifics.get(article_id, (frozenset(), frozenset()))
-        return Signature(self._matrix[self._row[article_id]].astype(np.float32), names, figures)
+        names, figures = self._specifics.get(article_id, ((), ()))
+        return Signature(
+            self._matrix[self._row[article_id]].astype(np.float32),
+            frozenset(names),
+            frozenset(figures),
+        )
 
     def _stories_in(self, rows: Iterable[int], cosines: Vectors, count: int) -> list[str]:
         stories: dict[str, None] = {}
@@ -354,3 +365,7 @@ class RecentStories:
         self._rows = {}
         for row, story in enumerate(self._story_of_row):
             self._rows.setdefault(story, []).append(row)
+
+
+def _keys(found: frozenset[str]) -> _Keys:
+    return tuple(sys.intern(key) for key in found)
