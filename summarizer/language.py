@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from array import array
 from functools import cache
 from typing import Any, cast
+
+import numpy as np
 
 from summarizer.models import LanguageGuess
 
@@ -55,9 +58,24 @@ def _identifier() -> Any:
     Chinese sentence: 0.62 "zh" + 0.37 "wuu" with all labels, 0.99 "zh" restricted). Accuracy is
     equal on sentences and articles and slightly better on 5-word snippets (96.6% against 96.3%
     for all labels with dialects folded, both without the minimum confidence; bench/langid.py).
-    """
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages([c for c in identifier.labels if len(c) == 2 and c != "zxx"])
+    The identifier is built from the model's arrays already restricted to those labels, with the
+    tokenizer's output table as a compact array: `set_languages` keeps the whole model's float16
+    table (27 MB) beside the restricted copy in every process that summarises, and the output
+    table as a list holds a Python int per state. The guesses are the same.
+    """
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    from py3langid.modelio import load_model
+
+    ptc, pc, classes, nextmove, row, output = load_model(MODEL_DIR / MODEL_FILE)
+    kept = [index for index, label in enumerate(classes) if len(label) == 2 and label != "zxx"]
+    identifier = LanguageIdentifier(
+        np.ascontiguousarray(ptc[:, kept]),
+        pc[kept],
+        [classes[index] for index in kept],
+        nextmove,
+        array("i", output),
+        norm_probs=True,
+        tk_row=row,
+    )
     return cast(Any, identifier)
