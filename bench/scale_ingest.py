@@ -6,6 +6,8 @@ original is not touched), generates the same corpus on to `--more` articles past
 went through, and ingests them through the app's real path, worker process included. After the
 first `--warm` articles (the worker loading its models, the story window read from the store) it
 reports wall-clock articles/s and the CPU per article of the main process and of the worker.
+Then it checks the story window's two-step search against an exact one (`story_window`, see
+`window_agreement`).
 
 The figures go into the store kind's section of bench/results/scale.json as
 `ingest_remeasured`, with the commit measured; the original run's ingest figures stay.
@@ -25,6 +27,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 
 from bench._common import DEFAULT_EVAL_DIR, print_table
@@ -36,6 +40,9 @@ from bench.scale_results import save, stored_sections
 from bot.app import open_app
 from bot.config import load_config
 from bot.engine import sqlite_engine
+from bot.schema import articles
+from bot.stories import RecentStories, StoryOptions
+from bot.story_store import StoryStore
 from summarizer.embeddings import MultilingualEmbedder
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -72,6 +79,9 @@ def remeasure(args: argparse.Namespace, copy: Path) -> dict[str, Any]:
             wall, main = time.perf_counter() - wall, time.process_time() - main
             workers = _children() - workers
             memory = {"main_peak_mib": peak_rss_mib(), "worker_mib": _children_rss_mib()}
+    engine = sqlite_engine(copy)  # after the memory figures: the check holds a second window
+    agreement = window_agreement(engine, args.probes)
+    engine.dispose()
     return {
         "commit": commit_measured(),
         "from_article": start,
@@ -83,6 +93,45 @@ def remeasure(args: argparse.Namespace, copy: Path) -> dict[str, Any]:
         "worker_cpu_ms_per_article": round(1000 * workers / timed, 1),
         "memory": memory,
         "generate_seconds": round(generated, 1),
+        "story_window": agreement,
+    }
+
+
+def window_agreement(engine: Engine, probes: int, count: int = 8) -> dict[str, Any]:
+    """How often the story window's two-step search (`RecentStories.closest`) gives the same
+    `count` closest stories, in the same order, as an exact product over every row of the
+    window, for `probes` of the window's own articles (each searched for without itself).
+    The window is the store's newest week, as an ingest after a restart reads it."""
+    options = StoryOptions()
+    with engine.connect() as connection:
+        newest = connection.execute(select(func.max(articles.c.ingested_at))).scalar_one()
+    since = newest - options.window
+    recent = RecentStories(0.0, per_story=options.per_story)
+    members = StoryStore(engine).recent_members(since)
+    recent.update(members, since)
+    kept = recent.members(dict.fromkeys(member.story_id for member in members))
+    stories = np.array([story for story, _ in kept])
+    ids = [article for _, article in kept]
+    matrix = np.stack([recent.signature(article).vector for article in ids])
+    order = np.argsort(stories, kind="stable")  # rows grouped by story, for a max per story
+    firsts = np.flatnonzero(np.r_[True, stories[order][1:] != stories[order][:-1]])
+    grouped = stories[order][firsts]
+    same = same_first = 0
+    picks = np.random.default_rng(SEED).choice(len(ids), min(probes, len(ids)), replace=False)
+    for row in picks:
+        cosines = matrix @ matrix[row]
+        cosines[row] = -np.inf
+        best = np.maximum.reduceat(cosines[order], firsts)
+        exact = [str(grouped[i]) for i in np.argsort(-best, kind="stable")[:count]]
+        found = recent.closest(matrix[row], count, ids[row])
+        same += found == exact
+        same_first += found[:1] == exact[:1]
+    return {
+        "window_rows": len(ids),
+        "probes": len(picks),
+        "closest": count,
+        "same_in_order": round(same / len(picks), 4),
+        "same_first": round(same_first / len(picks), 4),
     }
 
 
@@ -132,6 +181,12 @@ def report(figures: dict[str, Any]) -> None:
         ],
     )
     print(f"statuses: {figures['statuses']}")
+    window = figures["story_window"]
+    print(
+        f"story window ({window['window_rows']:,} rows): the {window['closest']} closest stories "
+        f"the same and in the same order as an exact search for {window['same_in_order']:.2%} "
+        f"of {window['probes']:,} of its articles, the closest for {window['same_first']:.2%}"
+    )
 
 
 def main() -> None:
@@ -140,6 +195,9 @@ def main() -> None:
     parser.add_argument("--store-url", required=True, help="the kept SQLite store of bench.scale")
     parser.add_argument("--more", type=int, default=1_500, help="articles to ingest")
     parser.add_argument("--warm", type=int, default=200, help="of those, not timed")
+    parser.add_argument(
+        "--probes", type=int, default=2_000, help="articles the story window is checked with"
+    )
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     args = parser.parse_args()
     url = make_url(args.store_url)

@@ -276,9 +276,12 @@ class RecentStories:
         return self._basis
 
     def members(self, stories: Iterable[str]) -> list[tuple[str, str]]:
-        """(story id, article id) of the members of these stories kept in the window."""
+        """(story id, article id) of the members of these stories kept in the window (none for
+        a story that has left it)."""
         return [
-            (story, self._members_by_row[row]) for story in stories for row in self._rows[story]
+            (story, self._members_by_row[row])
+            for story in stories
+            for row in self._rows.get(story, ())
         ]
 
     def knows_specifics(self, article_id: str) -> bool:

@@ -210,6 +210,14 @@ def test_a_large_window_searched_in_two_steps_finds_the_stories_a_full_scan_find
             assert recent.closest(probe, 8, exclude="") == brute_force_closest(expected, probe, 8)
 
 
+def test_a_story_that_left_the_window_has_no_members() -> None:
+    recent = RecentStories(resync=0.0)
+    recent.add("old", "a1", Signature(unit(1), frozenset(), frozenset()), T0)
+    recent.add("new", "a2", Signature(unit(0, 1), frozenset(), frozenset()), T0 + timedelta(days=8))
+    recent.update([], T0 + timedelta(days=1))
+    assert recent.members(["old", "new"]) == [("new", "a2")]
+
+
 def test_a_long_story_is_compared_through_its_newest_articles_of_the_window() -> None:
     """A story that grows every day keeps only its articles of the last week, and at most
     `per_story` of them (the newest), so the window stays bounded however long a story runs."""
