@@ -107,6 +107,8 @@ def shingles_of(sentences: Iterable[str]) -> Shingles:
     return frozenset() if hashes is None else frozenset(int(value) for value in hashes)
 
 
-@lru_cache(maxsize=1 << 17)  # words repeat: most of a text's words were hashed before
+# Words repeat: most of a text's words were hashed before. Bounded, as every ingesting process
+# keeps it for as long as it runs (the rare words that would fill a larger one are cheap to hash).
+@lru_cache(maxsize=1 << 16)
 def _word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")

@@ -23,9 +23,11 @@ def content_terms(text: str, language: str) -> list[str]:
     return terms
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def _lemma(word: str, language: str) -> str:
-    """simplemma's lemma of a lower-cased word, cached because news vocabulary repeats."""
+    """simplemma's lemma of a lower-cased word, cached because news vocabulary repeats (and
+    bounded: every summarising process keeps the cache for as long as it runs, and the rare
+    words a larger one would add are seldom looked up again)."""
     if language not in LEMMA_LANGUAGES or word.isdigit():
         return word
     return lemma(word, language)
