@@ -158,7 +158,7 @@ class RecentStories:
     does: first in a `PROJECTED`-dimension projection (the principal directions of the window's
     vectors, fitted again at each compaction), then exactly among the best `CANDIDATES` rows of
     that; with too few stories among those, every row exactly. The exact product read the whole
-    window (72 MB as float32 at 34,000 rows) for every article. `bench.scale_ingest` checks the
+    window (70 MB as float32 at 34,000 rows) for every article. `bench.scale_ingest` checks the
     two steps against it on the scale store's last week: for 2,000 of its articles the eight
     closest stories were the same, in the same order but for two stories of equal similarity.
     """
