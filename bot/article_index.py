@@ -28,10 +28,8 @@ from typing import Protocol
 
 import numpy as np
 
-from bot.vectors import principal_basis
+from bot.vectors import STORED_DTYPE, principal_basis, project_rows
 from summarizer.embeddings import Vectors
-
-STORED_DTYPE = "<f2"
 
 
 class VectorSource(Protocol):
@@ -170,7 +168,7 @@ class ArticleVectorIndex:
         if end >= options.exact_below and end >= self._fitted_at * options.refit_growth:
             self._fit()
         elif self._basis is not None:
-            self._projected[start:end] = self._full[start:end].astype(np.float32) @ self._basis
+            project_rows(self._full, self._basis, self._projected, start, end)
 
     def _grow(self, needed: int) -> None:
         if needed <= len(self._full):
@@ -189,7 +187,5 @@ class ArticleVectorIndex:
         size, options = self._size, self._options
         rows = np.random.default_rng(0).choice(size, min(size, options.sample), replace=False)
         self._basis = principal_basis(self._full[np.sort(rows)], options.projected)
-        for start in range(0, size, 16_384):
-            end = min(size, start + 16_384)
-            self._projected[start:end] = self._full[start:end].astype(np.float32) @ self._basis
+        project_rows(self._full, self._basis, self._projected, 0, size)
         self._fitted_at = size

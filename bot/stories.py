@@ -17,9 +17,8 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from bot.article_index import STORED_DTYPE
 from bot.story_store import Member, Specifics, StoryStore
-from bot.vectors import principal_basis
+from bot.vectors import STORED_DTYPE, principal_basis, project_rows
 from summarizer.embeddings import DIMENSIONS, Vectors
 from summarizer.signature import Rarity, Signature, similarities
 
@@ -269,9 +268,7 @@ class RecentStories:
             projected = np.zeros((len(self._matrix), self.PROJECTED), dtype=np.float32)
             projected[: self._projected_upto] = self._projected[: self._projected_upto]
             self._projected = projected
-        for start in range(self._projected_upto, self._size, 8_192):
-            end = min(self._size, start + 8_192)
-            self._projected[start:end] = self._matrix[start:end].astype(np.float32) @ self._basis
+        project_rows(self._matrix, self._basis, self._projected, self._projected_upto, self._size)
         self._projected_upto = self._size
         return self._basis
 

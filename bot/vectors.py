@@ -8,10 +8,12 @@ import numpy as np
 
 from summarizer.embeddings import Embedder, Vectors
 
+STORED_DTYPE = "<f2"  # how vectors are stored, and kept in memory by the indexes over them
+
 
 def pack_vector(vector: Vectors) -> bytes:
     """The bytes stored for one unit vector."""
-    return np.asarray(vector, dtype="<f2").tobytes()
+    return np.asarray(vector, dtype=STORED_DTYPE).tobytes()
 
 
 def stored_or_embedded(
@@ -24,7 +26,7 @@ def stored_or_embedded(
     missing = []
     for row, blob in enumerate(blobs):
         if blob is not None and len(blob) == 2 * dimensions:
-            vectors[row] = np.frombuffer(blob, dtype="<f2")
+            vectors[row] = np.frombuffer(blob, dtype=STORED_DTYPE)
         else:
             missing.append(row)
     if missing:
@@ -40,10 +42,18 @@ def principal_basis(sample: Vectors, dimensions: int) -> Vectors:
     return np.ascontiguousarray(vectors[:, ::-1][:, :dimensions], np.float32)
 
 
+def project_rows(stored: np.ndarray, basis: Vectors, into: Vectors, start: int, end: int) -> None:
+    """Write rows `start` to `end` of the float16 matrix `stored`, projected on `basis`, into
+    the same rows of `into`, 16,384 rows at a time (no float32 copy of a whole large matrix)."""
+    for first in range(start, end, 16_384):
+        last = min(end, first + 16_384)
+        into[first:last] = stored[first:last].astype(np.float32) @ basis
+
+
 def unpack_vectors(blobs: list[bytes], dimensions: int) -> Vectors:
     """A (len(blobs), dimensions) float32 matrix; a blob of the wrong size becomes a zero row."""
     matrix = np.zeros((len(blobs), dimensions), dtype=np.float32)
     for row, blob in enumerate(blobs):
         if len(blob) == 2 * dimensions:
-            matrix[row] = np.frombuffer(blob, dtype="<f2")
+            matrix[row] = np.frombuffer(blob, dtype=STORED_DTYPE)
     return matrix

@@ -93,12 +93,9 @@ def test_the_cpp_tokenizer_gives_the_vectors_of_the_packages_own_encoder(
         "小米汽车发布了新车，销量很好。",
         "RMB 215,900 ($29,700) for the SU7 Max, Lei Jun said on Weibo.",
     ]
-    reference = normalise_rows(np.asarray(USE(threads=1).encode(texts), dtype=np.float32))
-    ours = embedder.encode(texts)
-    assert np.all(np.einsum("ij,ij->i", ours, reference) > 0.9999)
-    with_emoji = ["Great result 🎊🎉✌️ for the team"]
-    similar = (
-        embedder.encode(with_emoji)
-        @ normalise_rows(np.asarray(USE(threads=1).encode(with_emoji), dtype=np.float32)).T
-    )
-    assert similar[0, 0] > 0.98
+    with_emoji = "Great result 🎊🎉✌️ for the team"
+    packaged = USE(threads=1)
+    reference = normalise_rows(np.asarray(packaged.encode([*texts, with_emoji]), np.float32))
+    similar = np.einsum("ij,ij->i", embedder.encode([*texts, with_emoji]), reference)
+    assert np.all(similar[:-1] > 0.9999)
+    assert similar[-1] > 0.98
