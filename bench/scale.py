@@ -13,8 +13,9 @@ PostgreSQL through `--store-url postgresql+psycopg://...`):
 - store size: the SQLite file plus its -wal, or `pg_database_size`; bytes per stored article;
 - `ask` and `search` latency p50/p95/p99 after a tenth of the articles and after all of them, on
   the same ~200 questions and queries (RealTime QA questions, questions about names found in the
-  corpus's first 1,000 articles; those names and RealTime QA keywords); the first lookup after
-  ingest, which loads the article vectors, is timed apart;
+  corpus's first 1,000 articles; those names and RealTime QA keywords); the lookups' warm-up
+  (as `newsbot serve` runs it at start-up: it loads the article vectors) and the first lookup
+  after it are timed apart;
 - the digest of the last 24 hours (5,000 articles) as `newsbot digest --since 24h` builds it,
   median of `--digest-runs` runs;
 - peak memory (ru_maxrss) after each phase, and with the summarising workers' (`--workers`,

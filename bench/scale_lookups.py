@@ -2,8 +2,8 @@
 
 A 100,000-article run takes hours, most of it ingest. When only lookups or digests changed, this
 measures them again on the store such a run kept (`bench.scale --keep-store`), with the same
-queries, in a fresh process (so the first lookup loads the article vectors, as after a restart).
-It also checks the article index's two-step search against the exact product over every stored
+queries, in a fresh process (so the lookups' warm-up loads the article vectors, as after a
+restart). It also checks the article index's two-step search against the exact product over every stored
 vector, for the RealTime QA questions: the share of their 4 closest articles it finds
 (`index_recall`; by similarity, so that tied vectors count either way). The figures go into that
 store kind's section of bench/results/scale.json as `remeasured`, with the commit they were
@@ -139,7 +139,8 @@ def report(kind: str, figures: dict[str, Any]) -> None:
         f"{recall['closest']}th best's similarity short by at most {recall['max_shortfall']}"
     )
     print(
-        f"first lookup {lookups['first_lookup_ms']} ms; digest median {digest['median_s']} s "
+        f"lookup warm-up {lookups['warm_up_ms']} ms, then first lookup "
+        f"{lookups['first_lookup_ms']} ms; digest median {digest['median_s']} s "
         f"(first {digest['first_s']} s), {digest['stories']} stories\n"
     )
     print_targets(figures["targets"])

@@ -179,10 +179,13 @@ def print_report(kind: str, section: dict[str, Any]) -> None:
     ]
     headers = ["at", "lookup", "n", "refused", "p50 ms", "p95 ms", "p99 ms", "max ms", "cpu p95 ms"]
     print_table(headers, lookups)
-    first = {at: figures["first_lookup_ms"] for at, figures in section["lookups"].items()}
+    first = {
+        at: (figures.get("warm_up_ms"), figures["first_lookup_ms"])
+        for at, figures in section["lookups"].items()
+    }
     size = section["store_size"]
     digest = section["digest"]
-    print(f"\nfirst lookup after ingest (loads the article vectors), ms: {first}")
+    print(f"\nlookup warm-up (loads the article vectors; None: not run), first lookup, ms: {first}")
     print(
         f"store: {size['bytes'] / 1024 / 1024:.1f} MiB, {size['bytes_per_article']:,} bytes per "
         f"stored article ({size['stored_articles']:,} stored)"

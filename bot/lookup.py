@@ -27,6 +27,7 @@ from summarizer.stopwords import stop_words
 MAX_QUERY_CHARS = 5_000
 MAX_ENTITY_CHARS = 200
 NO_ANSWER = "Nothing in the stored news answers that question."
+WARM_UP_QUESTION = "Who leads the city council?"
 
 
 # How each fact kind is headed when facts are listed (terminal and chat).
@@ -147,6 +148,12 @@ class Lookup:
         self._embedder = embedder
         self._options = options or LookupOptions()
         self._retriever = Retriever(store, embedder, self._options.retrieval, articles)
+
+    def warm_up(self) -> None:
+        """Load what the first lookup after a start would otherwise wait for: the question
+        analysis's language model and lemmas, the embedding model and the article vectors."""
+        analyze_question(WARM_UP_QUESTION)
+        self._retriever.warm_up()
 
     def ask(self, question: str) -> AskResult:
         """Answer from the facts of the best matching sentences; raise `QueryError` for text

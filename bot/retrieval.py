@@ -80,7 +80,15 @@ class Retriever:
         self._store = store
         self._embedder = embedder
         self._options = options
-        self._articles = articles or ArticleVectorIndex(embedder.dimensions)
+        self._articles = (
+            articles if articles is not None else ArticleVectorIndex(embedder.dimensions)
+        )
+
+    def warm_up(self) -> None:
+        """Load the embedding model and the article vectors (seconds in a large store) now
+        rather than in the first query."""
+        self._embedder.encode(["warm up"])
+        self._articles.refresh(self._store)
 
     def rank(self, query: str, terms: Sequence[str], limit: int) -> list[RankedSentence]:
         """The `limit` best sentences for `query` (its content `terms` drive the lexical part)."""

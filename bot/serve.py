@@ -18,6 +18,7 @@ import asyncio
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AsyncExitStack, contextmanager, suppress
 from datetime import timedelta
@@ -85,6 +86,8 @@ async def serve(
     try:
         with signals_setting(stop):
             async with AsyncExitStack() as stack:
+                warming = asyncio.create_task(warm_lookups(core), name="lookup warm-up")
+                stack.push_async_callback(_cancel, warming)
                 connections = await _start_platforms(
                     stack,
                     gate,
@@ -105,6 +108,27 @@ async def serve(
                     stop.set()
     finally:
         log.info("newsbot serve: stopped")
+
+
+async def warm_lookups(core: App) -> None:
+    """Load the lookups' models and the article vectors in the background while the platforms
+    connect, so that the first command after a start does not wait for them (seconds in a
+    store of 100,000 articles). A failure is logged: the first lookup meets it again and
+    answers it."""
+    started = time.monotonic()
+    try:
+        await asyncio.to_thread(core.lookup.warm_up)
+    except Exception as error:  # the warm-up is an optimisation: serving goes on without it
+        log.warning("newsbot serve: lookups not warmed up: %s", error)
+        return
+    log.info("newsbot serve: lookups ready (%.1f s)", time.monotonic() - started)
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    """Cancel `task` and wait until it is done (its thread, if any, is awaited at loop close)."""
+    task.cancel()
+    with suppress(asyncio.CancelledError):
+        await task
 
 
 async def _start_scheduler(

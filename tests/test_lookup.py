@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.article_index import ArticleVectorIndex
 from bot.discovery import discover
 from bot.engine import sqlite_engine
 from bot.errors import QueryError
@@ -260,3 +261,21 @@ def test_key_points_are_ranked_with_their_stored_embeddings(
     assert answer.answer == plain.ask(question).answer
     assert answer.answer is not None
     assert "Dittrich" in answer.answer
+
+
+def test_warming_up_loads_the_article_vectors_before_any_question(
+    seeded: tuple[Store, Lookup], embedder: MultilingualEmbedder
+) -> None:
+    """`warm_up` reads the stored article vectors into the index (what the first question after
+    a start would otherwise wait for) and embeds no stored text; the first question then embeds
+    only itself and the sentences it re-ranks, and gets the same answer."""
+    store, plain = seeded
+    articles = ArticleVectorIndex(embedder.dimensions)
+    counting = CountingEmbedder(embedder)
+    warmed = Lookup(store, counting, articles=articles)
+    assert len(articles) == 0
+    warmed.warm_up()
+    assert len(articles) == store.vector_count() == 5
+    assert counting.texts == ["warm up"]
+    question = "Who leads Xiaomi's European R&D centre?"
+    assert warmed.ask(question).answer == plain.ask(question).answer

@@ -431,6 +431,29 @@ def test_serve_posts_an_owed_digest_once_across_a_restart(
     assert (entry.state, entry.messages) == ("posted", 1)
 
 
+def test_serve_loads_the_lookups_article_vectors_in_the_background(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """At start-up serve loads what the first lookup would wait for (the article vectors, the
+    models) beside connecting, logs when lookups are ready, and stops cleanly after."""
+    caplog.set_level(logging.INFO, logger="bot")
+    config = load_config(None, {"HOME": str(tmp_path)})
+    with open_app(config, store_url=f"sqlite:///{tmp_path / 'news.db'}") as app:
+        for item in discover([str(SEEDS_DIR)]).items:
+            assert app.ingestor.ingest(item).error is None
+        assert len(app.articles) == 0  # nothing has looked anything up yet
+
+        async def scenario() -> None:
+            stop = asyncio.Event()
+            task = asyncio.create_task(serve(app, {}, poll_every=POLL_EVERY, stop=stop))
+            await eventually(lambda: logged(caplog, "newsbot serve: lookups ready"), task)
+            await stop_within(stop, task, 3)
+            assert other_tasks() == set()
+
+        asyncio.run(scenario())
+        assert len(app.articles) == len(app.store.articles_since(None)) == 5
+
+
 # -- pieces ------------------------------------------------------------------------------------
 
 
