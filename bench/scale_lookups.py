@@ -3,8 +3,8 @@
 A 100,000-article run takes hours, most of it ingest. When only lookups or digests changed, this
 measures them again on the store such a run kept (`bench.scale --keep-store`), with the same
 queries, in a fresh process (so the lookups' warm-up loads the article vectors, as after a
-restart). It also checks the article index's two-step search against the exact product over every stored
-vector, for the RealTime QA questions: the share of their 4 closest articles it finds
+restart). It also checks the article index's two-step search against the exact product over
+every stored vector, for the RealTime QA questions: the share of their 4 closest articles it finds
 (`index_recall`; by similarity, so that tied vectors count either way). The figures go into that
 store kind's section of bench/results/scale.json as `remeasured`, with the commit they were
 measured at; the ingest figures there stay those of the original run.

@@ -291,6 +291,8 @@ class Store:
         )
         with reading(self._engine, "be read") as connection:
             rows = connection.execute(select(articles).where(where).order_by(*order)).all()
+            if not rows:  # ingest asks first for every new article
+                return ()
             points = _group_points(connection.execute(point_query).all())
         return tuple(_stored_article(row, points.get(row.id, ())) for row in rows)
 
