@@ -125,10 +125,10 @@ async def warm_lookups(core: App) -> None:
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:
-    """Cancel `task` and wait until it is done (its thread, if any, is awaited at loop close)."""
+    """Cancel `task` and wait until it is done (its thread, if any, is awaited at loop close);
+    waiting with `asyncio.wait` leaves a cancellation of serve itself to propagate."""
     task.cancel()
-    with suppress(asyncio.CancelledError):
-        await task
+    await asyncio.wait([task])
 
 
 async def _start_scheduler(
