@@ -11,9 +11,10 @@ PostgreSQL through `--store-url postgresql+psycopg://...`):
 - ingest throughput, end to end (the time inside `ingest_source`; generating the corpus is not
   counted), overall and per tenth of the run, with the outcome counts (new, duplicate, ...);
 - store size: the SQLite file plus its -wal, or `pg_database_size`; bytes per stored article;
-- `ask` and `search` latency p50/p95/p99 after a tenth of the articles and after all of them, on
-  the same ~200 questions and queries (RealTime QA questions, questions about names found in the
-  corpus's first 1,000 articles; those names and RealTime QA keywords); the lookups' warm-up
+- `ask`, `search` and `facts` latency p50/p95/p99 after a tenth of the articles and after all of
+  them, on the same ~200 questions, queries and names (RealTime QA questions, questions about
+  names found in the corpus's first 1,000 articles; those names and RealTime QA keywords; those
+  names); the lookups' warm-up
   (as `newsbot serve` runs it at start-up: it loads the article vectors) and the first lookup
   after it are timed apart;
 - the digest of the last 24 hours (5,000 articles) as `newsbot digest --since 24h` builds it,
@@ -64,6 +65,7 @@ from bench.scale_corpus import (
     name_spans,
 )
 from bench.scale_measure import (
+    LOOKUPS,
     Profiles,
     Queries,
     children_peak_rss_mib,
@@ -284,10 +286,12 @@ def _measure_lookups(
     figures["stored_articles"] = core.store.counts().articles
     bench.lookups[str(done)] = figures
     bench.memory[f"after_lookups_{done}"] = peak_rss_mib()
-    ask, search = figures["ask"], figures["search"]
+    timed = ", ".join(
+        f"{name} {figures[name]['p50_ms']}/{figures[name]['p95_ms']}/{figures[name]['p99_ms']}"
+        for name in LOOKUPS
+    )
     console.print(
-        f"lookups at {done:,}: ask p50/p95/p99 {ask['p50_ms']}/{ask['p95_ms']}/{ask['p99_ms']} ms, "
-        f"search {search['p50_ms']}/{search['p95_ms']}/{search['p99_ms']} ms, first lookup "
+        f"lookups at {done:,} (p50/p95/p99 ms): {timed}; first lookup "
         f"{figures['first_lookup_ms']} ms; peak rss {peak_rss_mib():.0f} MiB",
         highlight=False,
     )

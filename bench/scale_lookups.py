@@ -29,7 +29,7 @@ import numpy as np
 from bench._common import DEFAULT_EVAL_DIR, print_table
 from bench.scale import QUERIES, SEED, BenchClock, ingested_so_far, lookup_queries, warm_up
 from bench.scale_corpus import CorpusGenerator, load_pools
-from bench.scale_measure import peak_rss_mib, time_digest, time_lookups
+from bench.scale_measure import LOOKUPS, peak_rss_mib, time_digest, time_lookups
 from bench.scale_results import TARGETS, print_targets, save, stored_sections
 from bot.app import App, open_app
 from bot.config import load_config
@@ -62,6 +62,7 @@ def remeasure(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     figures = {
         "ask p95 ms": (lookups["ask"]["p95_ms"], TARGETS["lookup_p95_ms"]),
         "search p95 ms": (lookups["search"]["p95_ms"], TARGETS["lookup_p95_ms"]),
+        "facts p95 ms": (lookups["facts"]["p95_ms"], TARGETS["lookup_p95_ms"]),
         "digest s": (digest["median_s"], TARGETS["digest_s"]),
         "peak memory MiB (main, no ingest)": (max(memory.values()), TARGETS["peak_mib"]),
     }
@@ -129,7 +130,7 @@ def report(kind: str, figures: dict[str, Any]) -> None:
     print(f"\n{kind}: lookups on the kept store of {articles:,} articles, at {commit}")
     rows = [
         [name, f["queries"], f["refused"], f["p50_ms"], f["p95_ms"], f["p99_ms"], f["max_ms"]]
-        for name, f in (("ask", lookups["ask"]), ("search", lookups["search"]))
+        for name, f in ((name, lookups[name]) for name in LOOKUPS if name in lookups)
     ]
     print_table(["lookup", "n", "refused", "p50 ms", "p95 ms", "p99 ms", "max ms"], rows)
     digest, recall = figures["digest"], figures["index_recall"]

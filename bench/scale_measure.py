@@ -26,14 +26,17 @@ from bot.period import parse_period
 from summarizer.stopwords import stop_words
 
 MIB = 1024 * 1024
+LOOKUPS = ("ask", "search", "facts")  # the lookups timed (runs before `facts` have two)
 
 
 @dataclass(frozen=True, slots=True)
 class Queries:
-    """The questions put to `ask` and the queries put to `search`, the same at every size."""
+    """The questions put to `ask`, the queries put to `search` and the names put to `facts`, the
+    same at every size."""
 
     questions: tuple[str, ...]
     searches: tuple[str, ...]
+    entities: tuple[str, ...] = ()
 
 
 # Queries -------------------------------------------------------------------------------------
@@ -41,7 +44,7 @@ class Queries:
 
 def draw_queries(eval_dir: Path, names: Sequence[str], count: int, seed: int) -> Queries:
     """About `count` of each: RealTime QA questions plus questions about names in the corpus;
-    names in the corpus plus the content words of RealTime QA questions."""
+    names in the corpus plus the content words of RealTime QA questions; names in the corpus."""
     rng = Random(seed)
     path = eval_file(eval_dir, "realtimeqa_news_factoid/questions.jsonl")
     quiz = sorted(row["question"] for row in read_jsonl(path))
@@ -52,7 +55,7 @@ def draw_queries(eval_dir: Path, names: Sequence[str], count: int, seed: int) ->
     questions += asked[: count - len(questions)]
     keywords = [_keywords(question) for question in rng.sample(quiz, min(len(quiz), count // 4))]
     searches = [k for k in keywords if k] + chosen[: count - len(keywords)]
-    return Queries(tuple(questions), tuple(searches[:count]))
+    return Queries(tuple(questions), tuple(searches[:count]), tuple(chosen))
 
 
 def _verb(rng: Random) -> str:
@@ -82,8 +85,8 @@ def percentiles(seconds: Sequence[float]) -> dict[str, float]:
 
 
 def time_lookups(core: App, queries: Queries) -> dict[str, Any]:
-    """Latency of `ask` and `search` over the query set. Before them, apart: the lookups'
-    warm-up, which `newsbot serve` runs at start-up (it loads the article vectors:
+    """Latency of `ask`, `search` and `facts` over the query set. Before them, apart: the
+    lookups' warm-up, which `newsbot serve` runs at start-up (it loads the article vectors:
     `warm_up_ms`), then one first lookup (`first_lookup_ms`)."""
     started = time.perf_counter()
     core.lookup.warm_up()
@@ -93,11 +96,13 @@ def time_lookups(core: App, queries: Queries) -> dict[str, Any]:
     first = time.perf_counter() - started
     ask = _timed(core.lookup.ask, queries.questions)
     search = _timed(core.lookup.search, queries.searches)
+    facts = _timed(core.lookup.facts, queries.entities)
     return {
         "warm_up_ms": round(warm_up * 1000, 1),
         "first_lookup_ms": round(first * 1000, 1),
         "ask": ask,
         "search": search,
+        "facts": facts,
     }
 
 

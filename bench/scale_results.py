@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from bench._common import RESULTS_DIR, print_table, write_results
 from bench.scale_corpus import CorpusStats
-from bench.scale_measure import Profiles, Queries, peak_rss_mib, rss_mib
+from bench.scale_measure import LOOKUPS, Profiles, Queries, peak_rss_mib, rss_mib
 from bot.ingest import IngestOutcome
 
 TARGETS = {"ingest": 50.0, "lookup_p95_ms": 50.0, "digest_s": 2.0, "peak_mib": 1024.0}
@@ -98,6 +98,7 @@ def results_section(
         "ingest articles/s": (round(tally.rate(), 1), TARGETS["ingest"], "min"),
         "ask p95 ms": (largest["ask"]["p95_ms"], TARGETS["lookup_p95_ms"], "max"),
         "search p95 ms": (largest["search"]["p95_ms"], TARGETS["lookup_p95_ms"], "max"),
+        "facts p95 ms": (largest["facts"]["p95_ms"], TARGETS["lookup_p95_ms"], "max"),
         "digest s": (digest["median_s"], TARGETS["digest_s"], "max"),
         "peak memory MiB": (peak, TARGETS["peak_mib"], "max"),
     }
@@ -131,6 +132,7 @@ def results_section(
         "queries": {
             "questions": len(bench.queries.questions),
             "searches": len(bench.queries.searches),
+            "entities": len(bench.queries.entities),
         },
         "digest": digest,
         "memory_peak_mib": bench.memory,
@@ -175,7 +177,7 @@ def print_report(kind: str, section: dict[str, Any]) -> None:
     lookups = [
         [at, name, f["queries"], f["refused"], *_latencies(f)]
         for at, figures in section["lookups"].items()
-        for name, f in (("ask", figures["ask"]), ("search", figures["search"]))
+        for name, f in ((name, figures[name]) for name in LOOKUPS if name in figures)
     ]
     headers = ["at", "lookup", "n", "refused", "p50 ms", "p95 ms", "p99 ms", "max ms", "cpu p95 ms"]
     print_table(headers, lookups)

@@ -41,6 +41,7 @@ from bot.engine import store_error, write_transaction
 from bot.errors import StoreError
 from bot.near_duplicates import near_text
 from bot.schema import UtcDateTime, schema_migrations
+from bot.search_index import ENTITY_KINDS, alias_rows
 from summarizer.signature import FIGURE_KINDS, NAME_KINDS, specific_keys
 
 
@@ -350,6 +351,30 @@ def _add_key_point_vectors(connection: Connection) -> None:
     connection.execute(text(f"ALTER TABLE key_points ADD COLUMN vector {kind}"))
 
 
+def _create_entity_aliases(connection: Connection) -> None:
+    """Other names of entities, from the facts already stored (see `bot.search_index`); the
+    (kind, value) index on facts goes: no query reads it, and it was the index every ingested
+    article wrote most pages of."""
+    metadata = MetaData()
+    Table("entities", metadata, Column("id", Integer, primary_key=True))
+    aliases = Table(
+        "entity_aliases",
+        metadata,
+        Column("key", Text, primary_key=True),
+        Column("entity_id", Integer, ForeignKey("entities.id"), primary_key=True),
+    )
+    metadata.create_all(connection, tables=[aliases])
+    stored = text(
+        "SELECT DISTINCT f.entity_id, e.key, f.text FROM facts AS f "
+        "JOIN entities AS e ON e.id = f.entity_id WHERE f.kind IN :kinds"
+    ).bindparams(bindparam("kinds", expanding=True))
+    named = connection.execute(stored, {"kinds": sorted(ENTITY_KINDS)})
+    rows = alias_rows((entity_id, key, surface) for entity_id, key, surface in named)
+    for start in range(0, len(rows), 10_000):
+        connection.execute(insert(aliases), rows[start : start + 10_000])
+    connection.execute(text("DROP INDEX ix_facts_kind_value"))
+
+
 @dataclass(frozen=True, slots=True)
 class _Fact:
     kind: str
@@ -469,6 +494,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(11, "index fact names case-insensitively, for story rarity", _index_fact_names),
     Migration(12, "count names and figures per article, for story rarity", _create_specific_counts),
     Migration(13, "key points keep their embedding, for digests", _add_key_point_vectors),
+    Migration(14, "other names of entities, for fact lookups", _create_entity_aliases),
 )
 
 

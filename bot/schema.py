@@ -128,7 +128,15 @@ facts = Table(
     Index("ix_facts_entity_id", "entity_id"),
     Index("ix_facts_related_id", "related_id"),
     Index("ix_facts_article_position", "article_id", "position"),
-    Index("ix_facts_kind_value", "kind", "value"),
+)
+
+# Other names an entity is written under in the articles ("München" for Munich), by their folded
+# key, so `newsbot facts München` finds Munich without reading every fact that names a place.
+entity_aliases = Table(
+    "entity_aliases",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("entity_id", Integer, ForeignKey("entities.id"), primary_key=True),
 )
 
 # How many stored articles hold each name or figure ("kind:value" keys of summarizer.signature),

@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, inspect, select, text
 
 from bot.errors import StoreError
 from bot.fingerprint import fingerprint
+from bot.migrations import MIGRATIONS
 from bot.models import Article, ArticleIndex, IndexedSentence, StoredKeyPoint
-from bot.schema import entities, facts, sentences
+from bot.schema import entities, entity_aliases, facts, sentences
 from bot.search_index import entity_key
 from bot.search_terms import quoted_terms
 from bot.store import Store
@@ -122,6 +123,28 @@ def test_one_entity_across_languages_and_short_names(store: Store, engine: Engin
     assert any(r.kind == "role" and r.related == "Xiaomi" for r in records)
 
 
+def test_other_names_of_an_entity_are_kept_by_key(store: Store, engine: Engine) -> None:
+    """The names facts wrote an entity under, where they are not its own ("München", "Dittrich"),
+    are its aliases, found however they are typed; a role's text is not a name."""
+    assert _aliases(engine) == {("munchen", "Munich"), ("dittrich", "Rudolf Dittrich")}
+    assert store.entity_facts("MUNCHEN", 50)[0] == ["Munich"]
+
+
+def test_a_store_from_before_aliases_gets_them_from_its_facts(store: Store, engine: Engine) -> None:
+    """Upgrading a store of schema 13 finds the aliases in the facts it holds, and drops the
+    (kind, value) index on facts that no query used."""
+    before = _aliases(engine)
+    with engine.begin() as connection:  # back to schema version 13
+        connection.execute(text("DROP TABLE entity_aliases"))
+        connection.execute(text("CREATE INDEX ix_facts_kind_value ON facts (kind, value)"))
+        connection.execute(text("DELETE FROM schema_migrations WHERE version > 13"))
+    upgraded = Store(engine)
+    assert upgraded.schema_version() == MIGRATIONS[-1].version
+    assert _aliases(engine) == before
+    assert upgraded.entity_facts("München", 50)[0] == ["Munich"]
+    assert "ix_facts_kind_value" not in {i["name"] for i in inspect(engine).get_indexes("facts")}
+
+
 def test_entity_facts_include_the_other_facts_of_the_sentences(store: Store) -> None:
     """Facts about an entity include what its sentences say, with the sentence as evidence."""
     _, records = store.entity_facts("Munich", 50)
@@ -163,7 +186,7 @@ def test_index_is_written_with_the_article_or_not_at_all(engine: Engine) -> None
     clash = (IndexedSentence(0, ENGLISH[0]), IndexedSentence(0, ENGLISH[1]))
     with pytest.raises(StoreError):
         store.add_article(stored(ENGLISH, "x.txt"), ArticleIndex(clash, found))
-    assert _row_counts(engine) == {"sentences": 0, "facts": 0, "entities": 0}
+    assert _row_counts(engine) == {"sentences": 0, "facts": 0, "entities": 0, "entity_aliases": 0}
     assert store.counts().articles == 0
 
 
@@ -182,9 +205,18 @@ def test_entity_keys_fold_case_accents_and_punctuation() -> None:
     assert entity_key("...") == ""
 
 
+def _aliases(engine: Engine) -> set[tuple[str, str]]:
+    """(alias key, entity name) of every stored alias."""
+    query = select(entity_aliases.c.key, entities.c.name).join(
+        entities, entities.c.id == entity_aliases.c.entity_id
+    )
+    with engine.connect() as connection:
+        return {(row.key, row.name) for row in connection.execute(query)}
+
+
 def _row_counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as connection:
         return {
             table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
-            for table in (sentences, facts, entities)
+            for table in (sentences, facts, entities, entity_aliases)
         }
