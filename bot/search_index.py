@@ -16,7 +16,7 @@ from datetime import datetime
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, or_, select, text
+from sqlalchemy import Connection, Row, func, insert, or_, select, text, union
 
 from bot.engine import dialect_insert, insert_ignoring
 from bot.models import ArticleIndex, FactRecord, SentenceHit
@@ -350,12 +350,19 @@ def entity_names(connection: Connection, entity_ids: Sequence[int]) -> dict[int,
 def entity_fact_records(
     connection: Connection, entity_ids: Sequence[int], limit: int
 ) -> list[FactRecord]:
-    """Facts mentioning these entities plus every fact in the sentences that mention them."""
-    mentions = (
-        select(facts.c.article_id, facts.c.position)
-        .where(or_(facts.c.entity_id.in_(entity_ids), facts.c.related_id.in_(entity_ids)))
-        .limit(limit)
-    )
+    """Facts mentioning these entities plus every fact in the sentences that mention them: of
+    the newest `limit` mentions (the most recently stored facts), so a name in thousands of
+    articles shows what is said of it now."""
+    mentioning = union(
+        select(facts.c.id).where(facts.c.entity_id.in_(entity_ids)),
+        select(facts.c.id).where(facts.c.related_id.in_(entity_ids)),
+    ).subquery()
+    # The ids alone come from the two indexes; only the newest mentions' rows are read.
+    newest = select(mentioning.c.id).order_by(mentioning.c.id.desc()).limit(limit)
+    ids = list(connection.execute(newest).scalars())
+    if not ids:
+        return []
+    mentions = select(facts.c.article_id, facts.c.position).where(facts.c.id.in_(ids))
     keys = [(row.article_id, row.position) for row in connection.execute(mentions)]
     return facts_in_sentences(connection, keys)
 

@@ -145,6 +145,13 @@ def test_a_store_from_before_aliases_gets_them_from_its_facts(store: Store, engi
     assert "ix_facts_kind_value" not in {i["name"] for i in inspect(engine).get_indexes("facts")}
 
 
+def test_an_entity_in_more_sentences_than_the_limit_shows_the_newest(store: Store) -> None:
+    """With room for one mention, the facts about Munich are those of the article stored last."""
+    _, records = store.entity_facts("Munich", 1)
+    assert {record.article_id for record in records} == {stored(DUTCH).id}
+    assert {record.text for record in records} == {"Xiaomi", "München"}
+
+
 def test_entity_facts_include_the_other_facts_of_the_sentences(store: Store) -> None:
     """Facts about an entity include what its sentences say, with the sentence as evidence."""
     _, records = store.entity_facts("Munich", 50)
