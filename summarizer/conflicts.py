@@ -55,21 +55,28 @@ def find_conflicts(
 ) -> tuple[Conflict, ...]:
     """The groups of facts that disagree, each group about one thing, largest first.
 
-    `encode` embeds sentences as unit vectors (an `Embedder.encode`); it is called once.
+    `encode` embeds sentences as unit vectors (an `Embedder.encode`); it is called at most once,
+    for the facts that could disagree with another: those comparable with a fact of another
+    source and another value (an entity with a thousand facts has a few hundred of them).
     """
     candidates = [item for item in facts if item.fact.kind in COMPARABLE_KINDS]
-    if len(candidates) < 2:
+    comparisons = _open_comparisons(candidates)
+    if not comparisons:
         return ()
-    vectors = encode([_masked(item.fact) for item in candidates])
-    similarity = vectors @ vectors.T
-    groups = _Groups(len(candidates))
-    for i, j in _pairs(len(candidates)):
-        a, b = candidates[i], candidates[j]
-        if similarity[i, j] >= threshold and _disagree(a, b):
-            groups.join(i, j)
+    compared = sorted({index for group in comparisons for index in group})
+    vectors = encode([_masked(candidates[index].fact) for index in compared])
+    row = {index: number for number, index in enumerate(compared)}
+    joined = _Groups(len(candidates))
+    for group in comparisons:
+        rows = vectors[[row[index] for index in group]]
+        similarity = rows @ rows.T
+        for i, j in _pairs(len(group)):
+            a, b = group[i], group[j]
+            if similarity[i, j] >= threshold and _disagree(candidates[a], candidates[b]):
+                joined.join(a, b)
     conflicts = [
         Conflict(candidates[members[0]].fact.kind, tuple(candidates[m] for m in members))
-        for members in groups.components()
+        for members in joined.components()
         if len(members) > 1
     ]
     return tuple(sorted(conflicts, key=lambda c: -len(c.facts)))
@@ -89,15 +96,32 @@ def same_reading(a: Fact, b: Fact) -> bool:
 
 def comparable(a: Fact, b: Fact) -> bool:
     """Whether two facts measure the same kind of thing (same currency, same counted noun)."""
-    if a.kind != b.kind:
-        return False
-    if a.kind == "money":
-        return a.value.split(" ", 1)[0] == b.value.split(" ", 1)[0]
-    if a.kind == "quantity":
-        return _unit(a.value) == _unit(b.value)
-    if a.kind == "date":
-        return _date_shape(a.value) == _date_shape(b.value)
-    return True
+    return _measure(a) == _measure(b)
+
+
+def _measure(fact: Fact) -> tuple[str, str]:
+    """What a fact measures: its kind, and its currency, counted noun or date shape."""
+    if fact.kind == "money":
+        return fact.kind, fact.value.split(" ", 1)[0]
+    if fact.kind == "quantity":
+        return fact.kind, _unit(fact.value)
+    if fact.kind == "date":
+        return fact.kind, _date_shape(fact.value)
+    return fact.kind, ""
+
+
+def _open_comparisons(candidates: Sequence[SourcedFact]) -> list[list[int]]:
+    """The indexes of the facts that measure the same thing, by what they measure, where
+    two of them could disagree: more than one source, more than one value."""
+    by_measure: dict[tuple[str, str], list[int]] = {}
+    for index, item in enumerate(candidates):
+        by_measure.setdefault(_measure(item.fact), []).append(index)
+    return [
+        group
+        for group in by_measure.values()
+        if len({candidates[i].source for i in group}) > 1
+        and len({candidates[i].fact.value for i in group}) > 1
+    ]
 
 
 def _disagree(a: SourcedFact, b: SourcedFact) -> bool:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from summarizer.conflicts import SourcedFact, comparable, find_conflicts, same_reading
-from summarizer.embeddings import MultilingualEmbedder
+from summarizer.embeddings import MultilingualEmbedder, Vectors
 from summarizer.models import Fact
 
 DUTCH_2027 = (
@@ -126,3 +128,24 @@ def test_fewer_than_two_comparable_facts_never_call_the_encoder() -> None:
 
     people = [SourcedFact(fact("person", "Lei Jun", "Lei Jun", "Lei Jun spoke."), "a")] * 3
     assert find_conflicts(people, refuse) == ()  # type: ignore[arg-type]
+
+
+def test_only_facts_that_could_disagree_are_embedded(encode: MultilingualEmbedder) -> None:
+    """Of five dates, the encoder sees the two deadlines from two sources with two values: not
+    the quarter (no other quarter), nor the years that one source alone gives or all give alike."""
+    seen: list[str] = []
+
+    def counting(texts: Sequence[str]) -> Vectors:
+        seen.extend(texts)
+        return encode.encode(texts)
+
+    facts = [
+        SourcedFact(fact("date", "tegen 2027", "<=2027", DUTCH_2027), "nl"),
+        SourcedFact(fact("date", "before 2030", "<2030", ENGLISH_2030), "en"),
+        SourcedFact(fact("date", "Q2 2025", "2025-Q2", DELIVERIES), "en"),
+        SourcedFact(fact("date", "2024", "2024", FACTORY), "en"),
+        SourcedFact(fact("date", "2024", "2024", FACTORY), "nl"),
+    ]
+    found = find_conflicts(facts, counting)
+    assert [conflict.values for conflict in found] == [("<=2027", "<2030")]
+    assert len(seen) == 2
