@@ -375,6 +375,21 @@ def _create_entity_aliases(connection: Connection) -> None:
     connection.execute(text("DROP INDEX ix_facts_kind_value"))
 
 
+def _refine_search_statistics(connection: Connection) -> None:
+    """PostgreSQL: finer statistics of the sentences' words (SEARCH_STATISTICS), gathered now.
+
+    The planner's estimate of how many sentences a search term matches comes from the words
+    the statistics list. At the default size, at 100,000 articles, they listed only words in
+    7,200 sentences or more (of 2.9 million): every other prefix got one default estimate and
+    was counted, reading up to 2,000 sentences, in each search that had it (most of a search's
+    time). At 1,000 the list goes down to words in about 520 sentences; ANALYZE took 3.6 s."""
+    if connection.dialect.name != "postgresql":
+        return
+    target = f"SET STATISTICS {SEARCH_STATISTICS}"
+    connection.execute(text(f"ALTER TABLE sentences ALTER COLUMN search {target}"))
+    connection.execute(text("ANALYZE sentences"))
+
+
 @dataclass(frozen=True, slots=True)
 class _Fact:
     kind: str
@@ -471,6 +486,10 @@ SQLITE_SENTENCE_SEARCH = (
 )
 
 
+# The statistics target of the PostgreSQL tsvector column: how many of its most common words
+# the planner's statistics keep, ten per unit (see `_refine_search_statistics`).
+SEARCH_STATISTICS = 1_000
+
 # The same on PostgreSQL: a generated tsvector column ('simple': no stemming, so any language
 # works; queries use prefixes instead) with a GIN index; it follows the sentences by itself.
 POSTGRES_SENTENCE_SEARCH = (
@@ -495,6 +514,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(12, "count names and figures per article, for story rarity", _create_specific_counts),
     Migration(13, "key points keep their embedding, for digests", _add_key_point_vectors),
     Migration(14, "other names of entities, for fact lookups", _create_entity_aliases),
+    Migration(15, "finer statistics of the searched words", _refine_search_statistics),
 )
 
 

@@ -155,16 +155,29 @@ def _fts_count(connection: Connection, quoted: str, most: int) -> int:
     return found
 
 
-def _tsquery_terms(terms: Iterable[str]) -> list[tuple[str, ...]]:
+def tsquery_terms(terms: Iterable[str]) -> list[tuple[str, ...]]:
     """Each term as tsquery words: reduced to letters and digits (so nothing in it is syntax),
     words of five letters or more as prefixes ("invest:*" also finds "investment", standing in
-    for FTS5's stemming); duplicates dropped, at most MAX_MATCH_TERMS."""
+    for FTS5's stemming); duplicates dropped, at most MAX_MATCH_TERMS.
+
+    A one-word prefix that another one's prefix finds is dropped ("shareholders:*" beside
+    "shareholder:*", as a question's lemmas and words give both): it would be counted for
+    nothing, and a pair of the two would stand for two terms while matching one word."""
     found: dict[tuple[str, ...], None] = {}
     for term in terms:
         words = _TSQUERY_DROP.sub(" ", term.casefold()).split()
         if words and len(found) < MAX_MATCH_TERMS:
             found[tuple(f"{w}:*" if len(w) >= 5 else w for w in words)] = None
-    return list(found)
+    prefixes = [key[0][:-2] for key in found if len(key) == 1 and key[0].endswith(":*")]
+    return [key for key in found if not _subsumed(key, prefixes)]
+
+
+def _subsumed(key: tuple[str, ...], prefixes: Sequence[str]) -> bool:
+    """Whether the one-word prefix key is found by a shorter one of `prefixes`."""
+    if len(key) != 1 or not key[0].endswith(":*"):
+        return False
+    word = key[0][:-2]
+    return any(word != prefix and word.startswith(prefix) for prefix in prefixes)
 
 
 def _postgres_match(
@@ -174,10 +187,10 @@ def _postgres_match(
     re-scored the way BM25 weighs terms: each weighed term found adds log(1 + candidates /
     sentences with it), so a rare name outweighs a common word, which `ts_rank_cd` alone does
     not do. Pairs of common terms only: the newest sentences holding two, unranked."""
-    keys = [" <-> ".join(words) for words in _tsquery_terms(terms)]
+    keys = [" <-> ".join(words) for words in tsquery_terms(terms)]
     if not keys:
         return []
-    choice = common.choose(keys, lambda key, most: _ts_count(connection, key, most), _ts_words)
+    choice = common.choose(keys, _TermCounts(connection).count, _ts_words)
     if not choice.ranked:
         few = choice.most < common.limits.ranked
         return _postgres_newest(connection, choice.matching, limit, few=few)
@@ -237,36 +250,55 @@ def _postgres_newest(
     return [SentenceHit(r.article_id, int(r.position), r.text, 1.0) for r in rows]
 
 
-def _ts_count(connection: Connection, key: str, most: int) -> int:
-    """About how many sentences match the tsquery term (up to `most`): the planner's estimate
-    from the column's lexeme statistics, which costs no read of the sentences (counting them
-    would read a row per match to recheck it).
+class _TermCounts:
+    """How many sentences tsquery terms match, for one search: each planner estimate and each
+    count read once (choosing terms asks for a common term's count twice, up to two limits)."""
 
-    A prefix ("trennlinie:*") that no frequent lexeme of the statistics starts with gets the
-    planner's default instead, a fixed share of the table: 3,807 sentences at 100,000 articles,
-    which made every such rare name "common" and sent it to the slow unranked query (search
-    p95 475 ms on PostgreSQL). Such a prefix is counted, reading at most PREFIX_COUNTED rows."""
-    estimate = _ts_estimate(connection, key)
-    if ":*" not in key or estimate != _ts_estimate(connection, _UNKNOWN_PREFIX):
-        return min(estimate, most)
-    bound = min(most, PREFIX_COUNTED)
-    query = text(
-        "SELECT count(*) FROM (SELECT 1 FROM sentences "
-        "WHERE search @@ to_tsquery('simple', :key) LIMIT :bound) AS found"
-    )
-    found = int(connection.execute(query, {"key": key, "bound": bound}).scalar_one())
-    return found if found < bound else min(max(estimate, bound), most)
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._estimates: dict[str, int] = {}
+        self._counted: dict[tuple[str, int], int] = {}
 
+    def count(self, key: str, most: int) -> int:
+        """About how many sentences match the term (up to `most`): the planner's estimate
+        from the column's lexeme statistics, which costs no read of the sentences (counting
+        them would read a row per match to recheck it).
 
-def _ts_estimate(connection: Connection, key: str) -> int:
-    """The planner's estimate of the sentences the tsquery term matches."""
-    query = text(
-        "EXPLAIN (FORMAT JSON) SELECT 1 FROM sentences WHERE search @@ to_tsquery('simple', :key)"
-    )
-    plan = connection.execute(query, {"key": key}).scalar_one()
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
+        A prefix ("trennlinie:*") that no frequent lexeme of the statistics starts with gets
+        the planner's default instead, a fixed share of the table: 3,807 sentences at 100,000
+        articles, which made every such rare name "common" and sent it to the slow unranked
+        query (search p95 475 ms on PostgreSQL). Such a prefix is counted, reading at most
+        PREFIX_COUNTED rows."""
+        estimate = self._estimate(key)
+        if ":*" not in key or estimate != self._estimate(_UNKNOWN_PREFIX):
+            return min(estimate, most)
+        bound = min(most, PREFIX_COUNTED)
+        found = self._count(key, bound)
+        return found if found < bound else min(max(estimate, bound), most)
+
+    def _estimate(self, key: str) -> int:
+        """The planner's estimate of the sentences the tsquery term matches."""
+        if key not in self._estimates:
+            query = text(
+                "EXPLAIN (FORMAT JSON) SELECT 1 FROM sentences "
+                "WHERE search @@ to_tsquery('simple', :key)"
+            )
+            plan = self._connection.execute(query, {"key": key}).scalar_one()
+            if isinstance(plan, str):
+                plan = json.loads(plan)
+            self._estimates[key] = int(plan[0]["Plan"]["Plan Rows"])
+        return self._estimates[key]
+
+    def _count(self, key: str, bound: int) -> int:
+        """The sentences matching the term, counted up to `bound`."""
+        if (key, bound) not in self._counted:
+            query = text(
+                "SELECT count(*) FROM (SELECT 1 FROM sentences "
+                "WHERE search @@ to_tsquery('simple', :key) LIMIT :bound) AS found"
+            )
+            values = {"key": key, "bound": bound}
+            self._counted[key, bound] = int(self._connection.execute(query, values).scalar_one())
+        return self._counted[key, bound]
 
 
 def _ts_words(key: str) -> list[str]:

@@ -11,8 +11,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, text
 
+from bot.engine import open_engine
 from bot.fingerprint import fingerprint
+from bot.migrations import SEARCH_STATISTICS
 from bot.models import Article, ArticleIndex, IndexedSentence, StoredKeyPoint
+from bot.search_index import tsquery_terms
 from bot.search_terms import CommonTerms, FtsQuery, TermLimits
 from bot.store import Store
 
@@ -192,3 +195,34 @@ def test_very_common_words_also_find_the_newest_sentences(store: Store) -> None:
         "The weather was mild on day 39.",
         "The weather was mild on day 38.",
     ]
+
+
+def test_a_longer_form_of_a_searched_prefix_is_not_a_term_of_its_own() -> None:
+    """PostgreSQL searches "shareholder:*", which finds "shareholders": the plural a question's
+    words add to its lemma is left out, so that a pair of them is never one word twice. A whole
+    word ("area") is not a prefix, and a phrase keeps its words."""
+    terms = ["shareholder", "Shareholders", "unite", "united", "area", "areas", "covid-19"]
+    assert tsquery_terms(terms) == [
+        ("shareholder:*",),
+        ("unite:*",),
+        ("area",),
+        ("areas:*",),
+        ("covid:*", "19"),
+    ]
+
+
+def test_postgresql_keeps_finer_statistics_of_the_searched_words(postgres_url: str) -> None:
+    """The planner's estimates of search terms come from the statistics of the sentences' words,
+    which the store keeps at SEARCH_STATISTICS (the default, 100, lists only words in 0.25% of
+    the sentences or more)."""
+    engine = open_engine(postgres_url)
+    try:
+        Store(engine)
+        query = text(
+            "SELECT attstattarget FROM pg_attribute "
+            "WHERE attrelid = 'sentences'::regclass AND attname = 'search'"
+        )
+        with engine.connect() as connection:
+            assert connection.execute(query).scalar_one() == SEARCH_STATISTICS
+    finally:
+        engine.dispose()
