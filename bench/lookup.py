@@ -49,7 +49,7 @@ from bench._common import DEFAULT_EVAL_DIR, eval_file, print_table, read_jsonl, 
 from bot.engine import sqlite_engine
 from bot.ingest import IngestOptions, Ingestor, IngestOutcome
 from bot.lookup import AskResult, Lookup
-from bot.models import Article, FactRecord, SentenceHit, SourceText
+from bot.models import ArticleRef, FactRecord, SentenceHit, SourceText
 from bot.store import Store
 from summarizer.embeddings import MultilingualEmbedder
 
@@ -306,9 +306,9 @@ class _WithoutArticles:
         """The facts around an entity."""
         return self._store.entity_facts(name, limit)
 
-    def get_articles(self, article_ids: Sequence[str]) -> dict[str, Article]:
-        """The stored articles among these ids."""
-        return self._store.get_articles(article_ids)
+    def article_refs(self, article_ids: Sequence[str]) -> dict[str, ArticleRef]:
+        """What citations show of the stored articles among these ids."""
+        return self._store.article_refs(article_ids)
 
 
 # Extra full-text hits fetched so that hiding the gold articles' sentences leaves enough.

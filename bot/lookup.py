@@ -13,7 +13,7 @@ from typing import Protocol
 
 from bot.article_index import ArticleVectorIndex
 from bot.errors import QueryError
-from bot.models import Article, FactRecord
+from bot.models import ArticleRef, FactRecord
 from bot.retrieval import RankedSentence, RetrievalOptions, Retriever, SentenceSource
 from summarizer import Fact
 from summarizer.answer import Passage, choose_answer
@@ -55,8 +55,8 @@ class LookupStore(SentenceSource, Protocol):
         """The canonical names `name` refers to and the facts around them."""
         ...
 
-    def get_articles(self, article_ids: Sequence[str]) -> dict[str, Article]:
-        """The stored articles among these ids."""
+    def article_refs(self, article_ids: Sequence[str]) -> dict[str, ArticleRef]:
+        """Source, title and URL of the stored articles among these ids."""
         ...
 
 
@@ -189,7 +189,7 @@ class Lookup:
         if len(name) > MAX_ENTITY_CHARS:
             raise QueryError(f"an entity name is at most {MAX_ENTITY_CHARS} characters")
         names, records = self._store.entity_facts(name, self._options.entity_mentions)
-        articles = self._store.get_articles([record.article_id for record in records])
+        articles = self._store.article_refs([record.article_id for record in records])
         about = {n.casefold() for n in names}
         kept = [r for r in records if not _is_mention_of(r, about)]
         facts = tuple(_entity_fact(record, articles) for record in _ordered(kept))
@@ -205,7 +205,7 @@ class Lookup:
         return {key: tuple(facts) for key, facts in grouped.items()}
 
     def _evidence(self, ranked: Sequence[RankedSentence]) -> tuple[Evidence, ...]:
-        articles = self._store.get_articles([item.article_id for item in ranked])
+        articles = self._store.article_refs([item.article_id for item in ranked])
         return tuple(
             _cite(articles[item.article_id], item.text, item.score)
             for item in ranked
@@ -213,7 +213,7 @@ class Lookup:
         )
 
     def _conflicts(
-        self, records: Sequence[FactRecord], articles: dict[str, Article]
+        self, records: Sequence[FactRecord], articles: dict[str, ArticleRef]
     ) -> tuple[FactConflict, ...]:
         sourced = [SourcedFact(_fact(record), record.article_id) for record in records]
         by_fact = {id(item.fact): record for item, record in zip(sourced, records, strict=True)}
@@ -274,11 +274,11 @@ def _ordered(records: Sequence[FactRecord]) -> list[FactRecord]:
     return sorted(unique.values(), key=lambda r: (r.kind, r.article_id, r.position))
 
 
-def _cite(article: Article, sentence: str, score: float) -> Evidence:
+def _cite(article: ArticleRef, sentence: str, score: float) -> Evidence:
     return Evidence(article.id, article.source, article.title, sentence, article.url, score)
 
 
-def _entity_fact(record: FactRecord, articles: dict[str, Article]) -> EntityFact:
+def _entity_fact(record: FactRecord, articles: dict[str, ArticleRef]) -> EntityFact:
     article = articles.get(record.article_id)
     evidence = (
         _cite(article, record.sentence, 0.0)

@@ -59,6 +59,16 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """What a citation shows of a stored article: where it came from and its title."""
+
+    id: str
+    source: str
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StoreCounts:
     """How many rows the store holds."""
 

@@ -29,6 +29,7 @@ from bot.models import (
     Article,
     ArticleCopy,
     ArticleIndex,
+    ArticleRef,
     FactRecord,
     SentenceHit,
     StoreCounts,
@@ -225,6 +226,19 @@ class Store:
         """How many article vectors are stored."""
         with self._reading() as connection:
             return search_index.vector_count(connection)
+
+    def article_refs(self, article_ids: Sequence[str]) -> dict[str, ArticleRef]:
+        """Source, title and URL of the stored articles among these ids, by id: what a lookup
+        cites, without the texts and key points of hundreds of articles."""
+        wanted = list(dict.fromkeys(article_ids))
+        refs: dict[str, ArticleRef] = {}
+        columns = (articles.c.id, articles.c.source, articles.c.title, articles.c.url)
+        with self._reading() as connection:
+            for start in range(0, len(wanted), 1_000):
+                query = select(*columns).where(articles.c.id.in_(wanted[start : start + 1_000]))
+                for row in connection.execute(query):
+                    refs[row.id] = ArticleRef(row.id, row.source, row.title, row.url)
+        return refs
 
     def get_articles(self, article_ids: Sequence[str]) -> dict[str, Article]:
         """The stored articles among these ids, by id (key points included)."""
