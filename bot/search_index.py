@@ -264,10 +264,11 @@ class _TermCounts:
         from the column's lexeme statistics, which costs no read of the sentences (counting
         them would read a row per match to recheck it).
 
-        A prefix ("trennlinie:*") that no frequent lexeme of the statistics starts with gets
-        the planner's default instead, a fixed share of the table: 3,807 sentences at 100,000
-        articles, which made every such rare name "common" and sent it to the slow unranked
-        query (search p95 475 ms on PostgreSQL). Such a prefix is counted, reading at most
+        A prefix ("trennlinie:*") that no word of the statistics starts with gets the planner's
+        default instead, half the share of the least common word they list: 3,807 sentences at
+        100,000 articles with the default statistics (every such rare name looked "common" and
+        took the slow unranked query: search p95 475 ms), about 280 with the store's (see
+        `bot.migrations.SEARCH_STATISTICS`). Such a prefix is counted, reading at most
         PREFIX_COUNTED rows."""
         estimate = self._estimate(key)
         if ":*" not in key or estimate != self._estimate(_UNKNOWN_PREFIX):
