@@ -69,12 +69,16 @@ def find_conflicts(
     row = {index: number for number, index in enumerate(compared)}
     joined = _Groups(len(candidates))
     for group in comparisons:
+        members = [candidates[index] for index in group]
         rows = vectors[[row[index] for index in group]]
-        similar = np.triu(rows @ rows.T >= threshold, k=1)  # each pair once
-        for i, j in np.argwhere(similar).tolist():
-            a, b = group[i], group[j]
-            if _disagree(candidates[a], candidates[b]):
-                joined.join(a, b)
+        # Pairs (each once) of similar sentences from two sources with two values; all in the
+        # group measure the same thing, so only the values' readings are left to compare.
+        pairs = np.triu(rows @ rows.T >= threshold, k=1)
+        pairs &= _differ([item.source for item in members])
+        pairs &= _differ([item.fact.value for item in members])
+        for i, j in np.argwhere(pairs).tolist():
+            if not same_reading(members[i].fact, members[j].fact):
+                joined.join(group[i], group[j])
     conflicts = [
         Conflict(candidates[members[0]].fact.kind, tuple(candidates[m] for m in members))
         for members in joined.components()
@@ -127,8 +131,11 @@ def _open_comparisons(candidates: Sequence[SourcedFact]) -> list[list[int]]:
     ]
 
 
-def _disagree(a: SourcedFact, b: SourcedFact) -> bool:
-    return a.source != b.source and comparable(a.fact, b.fact) and not same_reading(a.fact, b.fact)
+def _differ(labels: Sequence[str]) -> np.ndarray:
+    """The matrix of which two of these labels differ."""
+    codes = np.unique(np.asarray(labels), return_inverse=True)[1]
+    differ: np.ndarray = codes[:, None] != codes[None, :]
+    return differ
 
 
 @lru_cache(maxsize=4096)
