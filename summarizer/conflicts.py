@@ -133,8 +133,8 @@ def _open_comparisons(candidates: Sequence[SourcedFact]) -> list[list[int]]:
 
 def _differ(labels: Sequence[str]) -> np.ndarray:
     """The matrix of which two of these labels differ."""
-    codes = np.unique(np.asarray(labels), return_inverse=True)[1]
-    differ: np.ndarray = codes[:, None] != codes[None, :]
+    array = np.asarray(labels)
+    differ: np.ndarray = array[:, None] != array[None, :]
     return differ
 
 
