@@ -215,7 +215,10 @@ class Lookup:
     def _conflicts(
         self, records: Sequence[FactRecord], articles: dict[str, ArticleRef]
     ) -> tuple[FactConflict, ...]:
-        sourced = [SourcedFact(_fact(record), record.article_id) for record in records]
+        sourced = [
+            SourcedFact(_fact(record), record.article_id, _story(record, articles))
+            for record in records
+        ]
         by_fact = {id(item.fact): record for item, record in zip(sourced, records, strict=True)}
         return tuple(
             FactConflict(
@@ -272,6 +275,12 @@ def _is_mention_of(record: FactRecord, names: set[str]) -> bool:
 def _ordered(records: Sequence[FactRecord]) -> list[FactRecord]:
     unique = {(r.article_id, r.position, r.kind, r.text): r for r in records}
     return sorted(unique.values(), key=lambda r: (r.kind, r.article_id, r.position))
+
+
+def _story(record: FactRecord, articles: dict[str, ArticleRef]) -> str:
+    """The story of the fact's article: conflicts are looked for within one story."""
+    article = articles.get(record.article_id)
+    return article.story if article is not None else ""
 
 
 def _cite(article: ArticleRef, sentence: str, score: float) -> Evidence:

@@ -60,12 +60,14 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class ArticleRef:
-    """What a citation shows of a stored article: where it came from and its title."""
+    """What a citation shows of a stored article: where it came from and its title; and the
+    story it is part of ("" before it has one)."""
 
     id: str
     source: str
     title: str
     url: str | None = None
+    story: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ from bot.models import (
     StoreCounts,
     StoredKeyPoint,
 )
-from bot.schema import article_copies, articles, key_points, near_duplicate_keys
+from bot.schema import article_copies, articles, key_points, near_duplicate_keys, story_articles
 from bot.search_terms import POSTGRES_TERM_LIMITS, CommonTerms, TermLimits
 
 NO_INDEX = ArticleIndex()
@@ -228,16 +228,26 @@ class Store:
             return search_index.vector_count(connection)
 
     def article_refs(self, article_ids: Sequence[str]) -> dict[str, ArticleRef]:
-        """Source, title and URL of the stored articles among these ids, by id: what a lookup
-        cites, without the texts and key points of hundreds of articles."""
+        """Source, title, URL and story of the stored articles among these ids, by id: what a
+        lookup cites, without the texts and key points of hundreds of articles."""
         wanted = list(dict.fromkeys(article_ids))
         refs: dict[str, ArticleRef] = {}
-        columns = (articles.c.id, articles.c.source, articles.c.title, articles.c.url)
+        columns = (
+            articles.c.id,
+            articles.c.source,
+            articles.c.title,
+            articles.c.url,
+            story_articles.c.story_id,
+        )
+        joined = articles.outerjoin(story_articles, story_articles.c.article_id == articles.c.id)
         with self._reading() as connection:
             for start in range(0, len(wanted), 1_000):
-                query = select(*columns).where(articles.c.id.in_(wanted[start : start + 1_000]))
+                chunk = wanted[start : start + 1_000]
+                query = select(*columns).select_from(joined).where(articles.c.id.in_(chunk))
                 for row in connection.execute(query):
-                    refs[row.id] = ArticleRef(row.id, row.source, row.title, row.url)
+                    refs[row.id] = ArticleRef(
+                        row.id, row.source, row.title, row.url, row.story_id or ""
+                    )
         return refs
 
     def get_articles(self, article_ids: Sequence[str]) -> dict[str, Article]:

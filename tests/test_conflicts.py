@@ -89,6 +89,22 @@ def test_facts_from_one_article_or_about_different_things_are_not_flagged(
     assert find_conflicts(unrelated, encode.encode) == ()
 
 
+def test_only_facts_of_one_event_are_compared(encode: MultilingualEmbedder) -> None:
+    """The same two statements disagree within one story; in two stories (months apart, say)
+    the later is an update, not a disagreement."""
+
+    def deadlines(first: str, second: str) -> list[SourcedFact]:
+        return [
+            SourcedFact(fact("date", "tegen 2027", "<=2027", DUTCH_2027), "nl", first),
+            SourcedFact(fact("date", "before 2030", "<2030", ENGLISH_2030), "en", second),
+        ]
+
+    assert [c.values for c in find_conflicts(deadlines("s1", "s1"), encode.encode)] == [
+        ("<=2027", "<2030")
+    ]
+    assert find_conflicts(deadlines("s1", "s2"), encode.encode) == ()
+
+
 def test_one_price_in_two_currencies_is_not_a_conflict() -> None:
     sentence = "The SU7 costs RMB 215,900 ($29,700)."
     yuan = fact("money", "RMB 215,900", "CNY 215900", sentence)

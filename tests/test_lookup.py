@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.article_index import ArticleVectorIndex
 from bot.discovery import discover
@@ -20,8 +20,9 @@ from bot.engine import sqlite_engine
 from bot.errors import QueryError
 from bot.ingest import IngestOptions, Ingestor
 from bot.lookup import Lookup
-from bot.schema import articles, entities, facts, sentences
+from bot.schema import articles, entities, facts, sentences, story_articles
 from bot.store import Store
+from bot.story_store import StoryStore
 from summarizer.embeddings import MultilingualEmbedder
 from tests.counting_embedder import CountingEmbedder
 
@@ -180,6 +181,37 @@ def test_sources_that_disagree_on_european_sales_are_flagged(lookup: Lookup) -> 
     assert any({"<=2027", "<2030"} <= set(conflict.values) for conflict in dates), dates
     for conflict in result.conflicts:
         assert len({fact.evidence.article_id for fact in conflict.facts}) >= 2
+
+
+def test_conflicts_are_looked_for_within_one_story(
+    tmp_path: Path, embedder: MultilingualEmbedder
+) -> None:
+    """The sources of the 2027/2030 conflict disagree while they report one story; each in a
+    story of its own, the other figure is an update, not a disagreement."""
+    engine = sqlite_engine(tmp_path / "store.db")
+    store = Store(engine)
+    ingestor = Ingestor(store, IngestOptions(), lambda: T0, embedder=embedder)
+    assert all(ingestor.ingest(item).status == "new" for item in discover([str(SEEDS)]).items)
+    lookup = Lookup(store, embedder)
+
+    def deadline_conflicts() -> list[tuple[str, ...]]:
+        found = lookup.facts("Xiaomi").conflicts
+        return [c.values for c in found if {"<=2027", "<2030"} <= set(c.values)]
+
+    [conflict] = [c for c in lookup.facts("Xiaomi").conflicts if "<2030" in c.values]
+    sources = sorted({fact.evidence.article_id for fact in conflict.facts})
+    assert len(sources) >= 2
+    stories = StoryStore(engine)
+    first, *others = [stories.join(None, source, T0, 1.0) for source in sources]
+    assert deadline_conflicts() == []  # each source a story of its own
+    with engine.begin() as connection:  # the other sources join the first one's story
+        connection.execute(
+            update(story_articles)
+            .where(story_articles.c.story_id.in_(others))
+            .values(story_id=first)
+        )
+    assert len(deadline_conflicts()) == 1
+    engine.dispose()
 
 
 def test_agreeing_counts_of_bmw_hires_are_not_flagged(lookup: Lookup) -> None:

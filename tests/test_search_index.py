@@ -16,6 +16,7 @@ from bot.schema import entities, entity_aliases, facts, sentences
 from bot.search_index import entity_key
 from bot.search_terms import quoted_terms
 from bot.store import Store
+from bot.story_store import StoryStore
 from bot.vectors import pack_vector, unpack_vectors
 from summarizer import Fact
 
@@ -170,6 +171,21 @@ def test_facts_in_sentences_returns_only_those_sentences(store: Store) -> None:
     article_id = stored(ENGLISH).id
     records = store.facts_in_sentences([(article_id, 2)])
     assert [(r.kind, r.value, r.sentence) for r in records] == [("money", "CNY 215900", ENGLISH[2])]
+
+
+def test_article_refs_cite_each_article_with_its_story(store: Store, engine: Engine) -> None:
+    """What a lookup cites of an article, and the story it is in (conflicts are looked for
+    within one story): "" until it joins one, and unknown ids are left out."""
+    english, dutch = stored(ENGLISH).id, stored(DUTCH).id
+    before = store.article_refs([english, dutch, "0" * 16])
+    assert set(before) == {english, dutch}
+    assert (before[english].source, before[english].title) == ("en.txt", ENGLISH[0])
+    assert before[english].story == before[dutch].story == ""
+    stories = StoryStore(engine)
+    story = stories.join(None, english, T0, 1.0)
+    stories.join(story, dutch, T0, 0.8)
+    after = store.article_refs([english, dutch])
+    assert after[english].story == after[dutch].story == story
 
 
 def test_sentences_of_lists_every_sentence_in_order(store: Store) -> None:
