@@ -33,7 +33,7 @@ from bench.scale_measure import LOOKUPS, peak_rss_mib, time_digest, time_lookups
 from bench.scale_results import TARGETS, print_targets, save, stored_sections
 from bot.app import App, open_app
 from bot.config import load_config
-from summarizer.embeddings import MultilingualEmbedder
+from summarizer.embeddings import MultilingualEmbedder, row_products
 
 
 def remeasure(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
@@ -88,7 +88,7 @@ def index_recall(core: App, questions: Sequence[str], count: int = 4) -> dict[st
     _, history = core.articles.history()
     found_shares, shortfalls = [], []  # the share found; how far the k-th best fell short
     for vector in core.merging.embedder.encode(list(questions)):
-        exact = np.sort(history @ vector)[-count:]
+        exact = np.sort(row_products(history, vector))[-count:]
         found = np.sort([similarity for _, similarity in core.articles.nearest(vector, count)])
         found_shares.append(float(np.mean(found >= exact - 1e-6)))
         shortfalls.append(float(exact[0] - found[0]))

@@ -38,7 +38,7 @@ from bot.models import Article, Story
 from bot.scheduler import Post
 from bot.subscriptions import PendingAlert, Subscription, SubscriptionStore
 from bot.topic_match import documents_of
-from summarizer.embeddings import Vectors
+from summarizer.embeddings import StoredVectors
 from summarizer.topics import TopicDocument, TopicError, TopicMatcher
 
 ALERT_KIND = "alert"
@@ -82,7 +82,7 @@ class _Candidates:
     stories: dict[str, list[Article]]
     documents: dict[str, TopicDocument]
     history_ids: list[str] = field(default_factory=list)
-    history: Vectors | None = None
+    history: StoredVectors | None = None
 
 
 def alert_key(subscription: Subscription, story_id: str) -> LedgerKey:

@@ -18,7 +18,7 @@ import numpy as np
 from bot.article_index import ArticleVectorIndex, VectorSource
 from bot.errors import QueryError
 from bot.models import Article, FactRecord, SentenceHit
-from summarizer.embeddings import Vectors
+from summarizer.embeddings import StoredVectors, row_products
 from summarizer.topics import Topic, TopicDocument, TopicError, TopicMatcher
 
 CANDIDATES = 100  # closest by article vector; each is then embedded sentence by sentence
@@ -120,11 +120,13 @@ def _fact_records(store: TopicSource, ids: Sequence[str]) -> dict[str, list[Fact
     return grouped
 
 
-def _candidates(store: TopicSource, topic: Topic, ids: list[str], history: Vectors) -> list[str]:
+def _candidates(
+    store: TopicSource, topic: Topic, ids: list[str], history: StoredVectors
+) -> list[str]:
     """Articles close to the topic's vector, then those sharing its words."""
     closest: list[str] = []
     if ids:
-        similarity = history @ topic.vector
+        similarity = row_products(history, topic.vector)
         order = np.argsort(-similarity, kind="stable")[:CANDIDATES]
         closest = [ids[i] for i in order]
     words = sorted({form for term in topic.terms for form in term.forms})

