@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
+import struct
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -42,6 +43,8 @@ class Route:
     `body` is sent `repeat` times (huge bodies without the memory), pausing `chunk_delay` seconds
     between pieces (slow bodies); `delay` pauses before the status line (slow servers);
     `chunked` uses Transfer-Encoding: chunked; `content_length` overrides the declared length.
+    `reset_after` resets the connection (a TCP RST, as a crashing host or a middlebox sends)
+    after that many bytes of the answer: 0 before the status line, more within the body.
     """
 
     status: int = 200
@@ -52,6 +55,7 @@ class Route:
     repeat: int = 1
     chunk_delay: float = 0.0
     content_length: int | None = None
+    reset_after: int | None = None
 
     @classmethod
     def redirect(cls, location: str, status: int = 302) -> Route:
@@ -93,9 +97,23 @@ class _Handler(BaseHTTPRequestHandler):
             headers={k.lower(): v for k, v in self.headers.items()},
         )
         route = self.server.owner.answer(request)
+        if route.reset_after is not None:
+            self._reset(route)
+            return
         # The client may hang up early (cap or deadline reached): exactly what some tests want.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self._write(route, send_body=send_body)
+        self.close_connection = True
+
+    def _reset(self, route: Route) -> None:
+        """Send the first `reset_after` bytes of the answer, then reset the connection: with a
+        zero linger time, closing the socket sends RST, not FIN."""
+        head = [f"HTTP/1.1 {route.status} Scripted", f"Content-Length: {len(route.body)}"]
+        head += [f"{name}: {value}" for name, value in route.headers.items()]
+        answer = ("\r\n".join(head) + "\r\n\r\n").encode() + route.body
+        self.wfile.write(answer[: route.reset_after])
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
         self.close_connection = True
 
     def _write(self, route: Route, *, send_body: bool) -> None:

@@ -192,6 +192,29 @@ def test_binary_content_is_refused() -> None:
         fetch(server.url("/cat.png"))
 
 
+@pytest.mark.parametrize("reset_after", [0, 300, 4_000])
+def test_a_host_that_resets_the_connection_is_a_clear_fetch_error(reset_after: int) -> None:
+    """A reset before the answer, after its head or within its body: one sentence saying the
+    connection failed, never a refusal (the peer's address was checked when it connected)."""
+    body = b"<rss>" + b"x" * 5_000 + b"</rss>"
+    routes = {"/feed": Route(body=body, reset_after=reset_after)}
+    with LoopbackServer(routes) as server, pytest.raises(FetchError) as caught:
+        fetch(server.url("/feed"))
+    assert not isinstance(caught.value, UnsafeURLError)
+    assert str(caught.value) in {
+        "The connection to 127.0.0.1 failed; try again later.",
+        "The connection to 127.0.0.1 was lost; try again later.",
+    }
+    assert caught.value.host == "127.0.0.1"
+
+
+def test_a_reset_then_an_answer_is_retried_within_one_fetch() -> None:
+    routes = {"/feed": [Route(body=b"<rss/>", reset_after=0), Route(body=b"ok")]}
+    with LoopbackServer(routes) as server:
+        assert fetch(server.url("/feed")).text == "ok"
+        assert server.hits("/feed") == 2
+
+
 def test_connection_refused_is_a_clear_fetch_error() -> None:
     url = f"http://127.0.0.1:{unused_port()}/feed"
     with pytest.raises(FetchError) as caught:

@@ -258,6 +258,24 @@ def test_backoff_grows_then_resets_on_success(rig: Rig) -> None:
     assert healed.source.next_poll_at == rig.clock.now + interval
 
 
+def test_a_feed_host_that_resets_the_connection_fails_the_poll_clearly(rig: Rig) -> None:
+    """A reset in the middle of the feed: the poll fails with one sentence and backs off; the
+    next good answer brings the item that is new since the source was added."""
+    rig.fetch = replace(FETCH, retries=0)
+    rig.serve(rss20(items(1, rig.base)))
+    source = rig.add().source
+    rig.server.routes["/feed"] = Route(body=rss20(items(3, rig.base)).encode(), reset_after=200)
+    result = rig.poll(source)
+    assert result.status == "failed"
+    assert result.error == "The connection to 127.0.0.1 was lost; try again later."
+    assert result.source.next_poll_at == rig.clock.now + timedelta(minutes=5)
+    rig.serve(rss20(items(2, rig.base)))
+    rig.clock.now += timedelta(minutes=5)
+    healed = rig.poll(source)
+    assert healed.status == "ok"
+    assert [article.source for article in healed.articles] == [f"{rig.base}/article/1"]
+
+
 def test_backoff_is_capped_at_a_day() -> None:
     """The delay doubles from the base up to the cap, never past it."""
     options = PollOptions()

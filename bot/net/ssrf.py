@@ -262,6 +262,10 @@ def check_peer(stream: Any, policy: AddressPolicy, host: str) -> None:
             f"The connection to {host} was lost; try again later.", host=host
         ) from None
     if not isinstance(server_addr, tuple) or not server_addr:
+        if _connection_lost(stream):
+            # A peer that reset the connection after the answer's head (its address was checked
+            # when it connected) has sent all it ever will: a network failure, not a refusal.
+            raise FetchError(f"The connection to {host} was lost; try again later.", host=host)
         raise UnsafeURLError(
             f"Refusing the response from {host}: its network address could not be checked.",
             host=host,
@@ -271,6 +275,18 @@ def check_peer(stream: Any, policy: AddressPolicy, host: str) -> None:
     except ValueError:
         raise _malformed(host) from None
     policy.check(address, host)
+
+
+def _connection_lost(stream: Any) -> bool:
+    """Whether the stream's socket is no longer connected (closed, or reset by the peer)."""
+    try:
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if sock is None:
+            return False
+        sock.getpeername()
+    except OSError:
+        return True
+    return False
 
 
 def check_response_peer(response: httpx.Response, policy: AddressPolicy, host: str) -> None:
