@@ -102,10 +102,11 @@ def _global_options(
         str | None,
         typer.Option(
             "--db",
-            metavar="PATH",
-            help="The store: a SQLite file path. Default: $NEWSBOT_DB, else [store] url in the "
-            "config, else ~/.local/share/newsbot/newsbot.db (or under $XDG_DATA_HOME). "
-            "postgresql:// URLs arrive later.",
+            metavar="PATH|URL",
+            help="The store: a SQLite file path or a postgresql://user@host/database URL "
+            "(a password belongs in $NEWSBOT_DB or ~/.pgpass, not on the command line). Default: "
+            "$NEWSBOT_DB, else [store] url in the config, else "
+            "~/.local/share/newsbot/newsbot.db (or under $XDG_DATA_HOME).",
         ),
     ] = None,
     config: Annotated[
