@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
 import time
@@ -42,6 +43,19 @@ def print_table(headers: list[str], rows: list[list[Any]]) -> None:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
 
 
+def cpu_model() -> str:
+    """The processor's model name and core count (Linux; the machine type elsewhere): runs on
+    two machines of one kind can differ by half in speed, so results say which one ran them."""
+    cores = os.cpu_count() or 0
+    info = Path("/proc/cpuinfo")
+    if info.exists():
+        for line in info.read_text(encoding="utf-8", errors="replace").splitlines():
+            name, _, value = line.partition(":")
+            if name.strip() == "model name":
+                return f"{value.strip()}, {cores} cores"
+    return f"{platform.processor() or platform.machine()}, {cores} cores"
+
+
 def write_results(name: str, payload: dict[str, Any]) -> Path:
     """Write `payload` with machine details to bench/results/NAME.json."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -49,6 +63,7 @@ def write_results(name: str, payload: dict[str, Any]) -> Path:
     meta = {
         "python": sys.version.split()[0],
         "machine": platform.machine(),
+        "cpu": cpu_model(),
         "date": time.strftime("%Y-%m-%d"),
     }
     path.write_text(json.dumps({"meta": meta, **payload}, indent=2) + "\n", encoding="utf-8")

@@ -162,6 +162,7 @@ def run(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
         embedder = MultilingualEmbedder(threads=args.embed_threads)
         with open_app(config, store_url=url, clock=clock, embedder=embedder) as core:
             kind = core.engine.dialect.name
+            server = server_settings(core.engine)
             bench.resumed_from = ingested_so_far(core.engine) if args.resume else 0
             if not args.resume:
                 _check_empty(core, url)
@@ -184,7 +185,21 @@ def run(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     section = results_section(
         args, url, bench=bench, tally=tally, size=size, digest=digest, stored=stored
     )
+    if server:
+        section["server_settings"] = server
     return kind, section
+
+
+def server_settings(engine: Engine) -> dict[str, str]:
+    """PostgreSQL's durability settings, which weigh on ingest (a commit per article); none
+    for SQLite, whose settings are newsbot's own."""
+    if engine.dialect.name != "postgresql":
+        return {}
+    with engine.connect() as connection:
+        return {
+            name: str(connection.exec_driver_sql(f"SHOW {name}").scalar_one())
+            for name in ("server_version", "fsync", "synchronous_commit", "shared_buffers")
+        }
 
 
 def lookup_queries(args: argparse.Namespace, generator: CorpusGenerator) -> Queries:

@@ -13,7 +13,14 @@ Then it checks the story window's two-step search against an exact one (`story_w
 The figures go into the store kind's section of bench/results/scale.json as
 `ingest_remeasured`, with the commit measured; the original run's ingest figures stay.
 
+With `--serving` it measures the process `newsbot serve` runs instead: no worker (serve places
+each article a feed poll brings in its own process, summary included), the articles ingested one
+at a time, then the lookups (`ask`, `search`, `facts`) and the day's digest, all in one process:
+its peak memory is what a server on a store that size takes. Written as `serving_remeasured`.
+(`bench.scale` times lookups inside a batch ingest's process, whose worker no server has.)
+
     .venv/bin/python -m bench.scale_ingest --store-url sqlite:////tmp/.../scale.db [--more 1500]
+        [--serving]
 """
 
 from __future__ import annotations
@@ -36,14 +43,15 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 
 from bench._common import DEFAULT_EVAL_DIR, print_table
-from bench.scale import SEED, BenchClock, corpus_source, ingested_so_far, warm_up
+from bench.scale import SEED, BenchClock, corpus_source, ingested_so_far, lookup_queries, warm_up
 from bench.scale_corpus import CorpusGenerator, load_pools
 from bench.scale_lookups import commit_measured
-from bench.scale_measure import peak_rss_mib
+from bench.scale_measure import LOOKUPS, peak_rss_mib, time_digest, time_lookups
 from bench.scale_results import save, stored_sections
-from bot.app import open_app
+from bot.app import App, open_app
 from bot.config import load_config
 from bot.engine import sqlite_engine
+from bot.ingest import IngestOutcome
 from bot.models import SourceText
 from bot.schema import articles
 from bot.stories import RecentStories, StoryOptions
@@ -67,15 +75,21 @@ def remeasure(args: argparse.Namespace, copy: Path) -> dict[str, Any]:
         generated = time.perf_counter() - generated
         texts = read_corpus(corpus)
         config = load_config(None, {"HOME": home})
-        config = replace(config, ingest=replace(config.ingest, workers=1))
+        pooled = 0 if args.serving else 1
+        config = replace(config, ingest=replace(config.ingest, workers=pooled))
         embedder = MultilingualEmbedder()
         with open_app(
             config, store_url=f"sqlite:///{copy}", clock=clock, embedder=embedder
         ) as core:
             warm_up(core)
+            outcomes: Iterator[IngestOutcome]
+            if args.serving:
+                core.lookup.warm_up()  # as serve does at start-up
+                outcomes = map(core.ingestor.ingest_source, texts)  # as feed polling does
+            else:
+                outcomes = core.ingestor.ingest_sources(texts)
             statuses: dict[str, int] = {}
             wall, main, workers = time.perf_counter(), time.process_time(), _children()
-            outcomes = core.ingestor.ingest_sources(texts)
             for done, number in enumerate(range(start, start + args.more), 1):
                 clock.at_article(number)
                 outcome = next(outcomes)
@@ -86,21 +100,45 @@ def remeasure(args: argparse.Namespace, copy: Path) -> dict[str, Any]:
             wall, main = time.perf_counter() - wall, time.process_time() - main
             workers = _children() - workers
             memory = {"main_peak_mib": peak_rss_mib(), "worker_mib": _children_rss_mib()}
+            measured = {
+                "commit": commit_measured(),
+                "from_article": start,
+                "articles": args.more,
+                "timed_articles": timed,
+                "statuses": statuses,
+                "articles_per_s": round(timed / wall, 1),
+            }
+            if args.serving:
+                cpu = {"cpu_ms_per_article": round(1000 * main / timed, 1)}
+                return {**measured, **cpu, **_served(args, core, clock, start)}
     engine = sqlite_engine(copy)  # after the memory figures: the check holds a second window
     agreement = window_agreement(engine, args.probes)
     engine.dispose()
     return {
-        "commit": commit_measured(),
-        "from_article": start,
-        "articles": args.more,
-        "timed_articles": timed,
-        "statuses": statuses,
-        "articles_per_s": round(timed / wall, 1),
+        **measured,
         "main_cpu_ms_per_article": round(1000 * main / timed, 1),
         "worker_cpu_ms_per_article": round(1000 * workers / timed, 1),
         "memory": memory,
         "generate_seconds": round(generated, 1),
         "story_window": agreement,
+    }
+
+
+def _served(args: argparse.Namespace, core: App, clock: BenchClock, start: int) -> dict[str, Any]:
+    """After a serving ingest: the lookups and the digest in the same process, then its peak
+    memory over all of it."""
+    ingest_peak = peak_rss_mib()
+    queries = lookup_queries(
+        argparse.Namespace(articles=start, eval_dir=args.eval_dir),
+        CorpusGenerator(load_pools(args.eval_dir), SEED, ()),
+    )
+    lookups = time_lookups(core, queries)
+    clock.at_article(start + args.more)  # the digest is built just after the last article
+    digest = time_digest(core, 1)
+    return {
+        "lookups": {name: lookups[name] for name in LOOKUPS},
+        "digest_s": digest["median_s"],
+        "memory": {"after_ingest_mib": ingest_peak, "peak_mib": peak_rss_mib()},
     }
 
 
@@ -201,26 +239,37 @@ def _children_rss_mib() -> float:
 
 
 def report(figures: dict[str, Any]) -> None:
-    """The figures as a table."""
+    """The figures as tables: a batch ingest's, or a serving run's with its lookups."""
+    memory, serving = figures["memory"], "lookups" in figures
+    how = "one at a time, then lookups and a digest" if serving else "in a batch"
     print(
-        f"\nsqlite: {figures['articles']:,} articles after the first "
+        f"\nsqlite: {figures['articles']:,} articles {how} after the first "
         f"{figures['from_article']:,}, at {figures['commit']} (the first "
         f"{figures['articles'] - figures['timed_articles']:,} not timed)"
     )
-    memory = figures["memory"]
-    print_table(
-        ["articles/s", "main ms/article", "worker ms/article", "main peak MiB", "worker MiB"],
-        [
-            [
-                figures["articles_per_s"],
-                figures["main_cpu_ms_per_article"],
-                figures["worker_cpu_ms_per_article"],
-                memory["main_peak_mib"],
-                memory["worker_mib"],
-            ]
-        ],
-    )
+    if serving:
+        cells = {
+            "articles/s": figures["articles_per_s"],
+            "ms/article": figures["cpu_ms_per_article"],
+            "peak MiB after ingest": memory["after_ingest_mib"],
+            "peak MiB": memory["peak_mib"],
+            "digest s": figures["digest_s"],
+        }
+    else:
+        cells = {
+            "articles/s": figures["articles_per_s"],
+            "main ms/article": figures["main_cpu_ms_per_article"],
+            "worker ms/article": figures["worker_cpu_ms_per_article"],
+            "main peak MiB": memory["main_peak_mib"],
+            "worker MiB": memory["worker_mib"],
+        }
+    print_table(list(cells), [list(cells.values())])
     print(f"statuses: {figures['statuses']}")
+    if serving:
+        lookups = figures["lookups"].items()
+        rows = [[name, f["p50_ms"], f["p95_ms"], f["p99_ms"]] for name, f in lookups]
+        print_table(["lookup", "p50 ms", "p95 ms", "p99 ms"], rows)
+        return
     window = figures["story_window"]
     print(
         f"story window ({window['window_rows']:,} rows), {window['probes']:,} of its articles: "
@@ -241,6 +290,11 @@ def main() -> None:
         "--probes", type=int, default=2_000, help="articles the story window is checked with"
     )
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
+    parser.add_argument(
+        "--serving",
+        action="store_true",
+        help="measure a `newsbot serve` process: no worker, one article at a time, then lookups",
+    )
     args = parser.parse_args()
     url = make_url(args.store_url)
     if url.get_backend_name() != "sqlite" or not url.database:
@@ -258,7 +312,8 @@ def main() -> None:
     if section is None:
         print("\nnot written: scale.json has no sqlite run")
         return
-    print(f"\nwritten to {save('sqlite', {**section, 'ingest_remeasured': figures})}")
+    part = "serving_remeasured" if args.serving else "ingest_remeasured"
+    print(f"\nwritten to {save('sqlite', {**section, part: figures})}")
 
 
 if __name__ == "__main__":
