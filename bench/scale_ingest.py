@@ -43,10 +43,18 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 
 from bench._common import DEFAULT_EVAL_DIR, print_table
-from bench.scale import SEED, BenchClock, corpus_source, ingested_so_far, lookup_queries, warm_up
+from bench.scale import (
+    NAME_ARTICLES,
+    SEED,
+    BenchClock,
+    corpus_source,
+    ingested_so_far,
+    lookup_queries,
+    warm_up,
+)
 from bench.scale_corpus import CorpusGenerator, load_pools
 from bench.scale_lookups import commit_measured
-from bench.scale_measure import LOOKUPS, peak_rss_mib, time_digest, time_lookups
+from bench.scale_measure import LOOKUPS, Queries, peak_rss_mib, time_digest, time_lookups
 from bench.scale_results import save, stored_sections
 from bot.app import App, open_app
 from bot.config import load_config
@@ -72,6 +80,10 @@ def remeasure(args: argparse.Namespace, copy: Path) -> dict[str, Any]:
         generated = time.perf_counter()
         with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as child:
             child.submit(write_corpus, args.eval_dir, start, args.more, corpus).result()
+            # A serving run's queries too: drawing them loads the corpus's pools, not the bot's.
+            queries = (
+                child.submit(serving_queries, args.eval_dir).result() if args.serving else None
+            )
         generated = time.perf_counter() - generated
         texts = read_corpus(corpus)
         config = load_config(None, {"HOME": home})
@@ -99,7 +111,6 @@ def remeasure(args: argparse.Namespace, copy: Path) -> dict[str, Any]:
             timed = args.more - args.warm
             wall, main = time.perf_counter() - wall, time.process_time() - main
             workers = _children() - workers
-            memory = {"main_peak_mib": peak_rss_mib(), "worker_mib": _children_rss_mib()}
             measured = {
                 "commit": commit_measured(),
                 "from_article": start,
@@ -108,9 +119,10 @@ def remeasure(args: argparse.Namespace, copy: Path) -> dict[str, Any]:
                 "statuses": statuses,
                 "articles_per_s": round(timed / wall, 1),
             }
-            if args.serving:
+            if queries is not None:
                 cpu = {"cpu_ms_per_article": round(1000 * main / timed, 1)}
-                return {**measured, **cpu, **_served(args, core, clock, start)}
+                return {**measured, **cpu, **_served(core, clock, queries, start + args.more)}
+            memory = {"main_peak_mib": peak_rss_mib(), "worker_mib": _children_rss_mib()}
     engine = sqlite_engine(copy)  # after the memory figures: the check holds a second window
     agreement = window_agreement(engine, args.probes)
     engine.dispose()
@@ -124,16 +136,18 @@ def remeasure(args: argparse.Namespace, copy: Path) -> dict[str, Any]:
     }
 
 
-def _served(args: argparse.Namespace, core: App, clock: BenchClock, start: int) -> dict[str, Any]:
+def serving_queries(eval_dir: Path) -> Queries:
+    """The lookups `bench.scale` times at 100,000 articles (run in the corpus's child process)."""
+    generator = CorpusGenerator(load_pools(eval_dir), SEED, ())
+    return lookup_queries(argparse.Namespace(articles=NAME_ARTICLES, eval_dir=eval_dir), generator)
+
+
+def _served(core: App, clock: BenchClock, queries: Queries, end: int) -> dict[str, Any]:
     """After a serving ingest: the lookups and the digest in the same process, then its peak
     memory over all of it."""
     ingest_peak = peak_rss_mib()
-    queries = lookup_queries(
-        argparse.Namespace(articles=start, eval_dir=args.eval_dir),
-        CorpusGenerator(load_pools(args.eval_dir), SEED, ()),
-    )
     lookups = time_lookups(core, queries)
-    clock.at_article(start + args.more)  # the digest is built just after the last article
+    clock.at_article(end)  # the digest is built just after the last article
     digest = time_digest(core, 1)
     return {
         "lookups": {name: lookups[name] for name in LOOKUPS},

@@ -56,7 +56,7 @@ class LookupStore(SentenceSource, Protocol):
         ...
 
     def article_refs(self, article_ids: Sequence[str]) -> dict[str, ArticleRef]:
-        """Source, title and URL of the stored articles among these ids."""
+        """Source, title, URL and story of the stored articles among these ids."""
         ...
 
 
