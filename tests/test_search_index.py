@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
-from sqlalchemy import Engine, func, inspect, select, text
+from sqlalchemy import Engine, event, func, inspect, select, text
 
 from bot.errors import StoreError
 from bot.fingerprint import fingerprint
@@ -171,6 +171,33 @@ def test_facts_in_sentences_returns_only_those_sentences(store: Store) -> None:
     article_id = stored(ENGLISH).id
     records = store.facts_in_sentences([(article_id, 2)])
     assert [(r.kind, r.value, r.sentence) for r in records] == [("money", "CNY 215900", ENGLISH[2])]
+
+
+def test_facts_of_any_number_of_sentences_are_read_by_one_statement(
+    store: Store, engine: Engine
+) -> None:
+    """A statement per count of sentences would each be compiled and kept in SQLAlchemy's cache
+    with its parameters, which a process answering lookups then carries (and collects) for good."""
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if "JOIN facts AS f" in statement:
+            statements.append(statement)
+
+    english, dutch = stored(ENGLISH).id, stored(DUTCH).id
+    asked = [[(english, 2)], [(english, 0), (english, 1)], [(english, 1), (dutch, 0), (dutch, 5)]]
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        found = [store.facts_in_sentences(pairs) for pairs in asked]
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(statements) == 3
+    assert len(set(statements)) == 1
+    assert [{(r.article_id, r.position) for r in records} for records in found] == [
+        {(english, 2)},
+        {(english, 0), (english, 1)},
+        {(english, 1), (dutch, 0)},
+    ]
 
 
 def test_article_refs_cite_each_article_with_its_story(store: Store, engine: Engine) -> None:
