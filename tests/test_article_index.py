@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, event
 
 from bot.article_index import ArticleVectorIndex, IndexOptions
 from bot.engine import sqlite_engine
@@ -160,6 +160,42 @@ def test_an_unchanged_store_is_not_read_again(store: Store) -> None:
     assert len(reads) == 2
     assert reads[1] is not None  # only the window before the newest
     assert len(index) == 21
+
+
+def test_recent_vectors_are_read_through_the_ingestion_time_index(
+    store: Store, engine: Engine
+) -> None:
+    """The vectors since a time come back by id, page after page, whether the recent articles fit
+    in one page or not; when they do, SQLite finds them by ingestion time, not by walking every
+    vector in id order and looking up its article (seconds at 100,000 articles)."""
+    rows = unit_rows(np.random.default_rng(5), 30)
+    ids = [add(store, number, row) for number, row in enumerate(rows)]
+    statements: list[tuple[str, object]] = []
+
+    def seen(
+        _conn: object, _cursor: object, statement: str, parameters: object, *_: object
+    ) -> None:
+        if "article_vectors" in statement:
+            statements.append((statement, parameters))
+
+    def paged(since: datetime, page: int) -> list[str]:
+        found: list[str] = []
+        while chunk := store.article_vectors_since(since, found[-1] if found else "", page):
+            found += [article_id for article_id, _, _ in chunk]
+        return found
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        recent = paged(T0 + timedelta(seconds=25), 10)  # 5 articles, in one page
+        older = paged(T0 + timedelta(seconds=5), 10)  # 25 articles, in three pages
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert recent == sorted(ids[25:])
+    assert older == sorted(ids[5:])
+    with engine.connect() as connection:
+        statement, parameters = statements[0]
+        plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)  # type: ignore[arg-type]
+    assert "ix_articles_ingested_at" in " ".join(str(row) for row in plan)
 
 
 def test_small_and_empty_indexes(store: Store) -> None:
