@@ -15,7 +15,7 @@ those sizes every term is rare, and the search is the plain BM25 over all of the
 
 PostgreSQL makes the same choice on its tsquery terms (its 'simple' text search keeps words like
 "and", which otherwise make it read most sentences), with the planner's estimates (from the
-lexeme statistics ANALYZE keeps) as counts, and ranks with `ts_rank_cd` re-scored.
+lexeme statistics ANALYZE keeps) as counts, and ranks with `ts_rank` re-scored.
 """
 
 from __future__ import annotations
@@ -66,9 +66,11 @@ class FtsQuery:
     ranked: bool = True
 
 
-# PostgreSQL reads each matching row from the table to rank it (about 18 us a row, against a few
-# for FTS5), so it matches on fewer.
-POSTGRES_TERM_LIMITS = TermLimits(common=2_000, ranked=10_000, budget=4_000)
+# PostgreSQL reads each matching row from the table to rank it (several us a row, against a few
+# for FTS5), so it matches on fewer. A budget of 2,500 rather than 4,000: ask p95 94 -> 87 ms in
+# one bench.scale_lookups run each at 100,000 articles, the same answers in bench.lookup
+# --distractors (26.25% answer-contains).
+POSTGRES_TERM_LIMITS = TermLimits(common=2_000, ranked=10_000, budget=2_500)
 
 
 # Counts the sentences a term (in the database's query syntax) matches, up to the given number.

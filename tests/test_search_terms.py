@@ -9,13 +9,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
 from bot.engine import open_engine
 from bot.fingerprint import fingerprint
 from bot.migrations import SEARCH_STATISTICS
 from bot.models import Article, ArticleIndex, IndexedSentence, StoredKeyPoint
-from bot.search_index import tsquery_terms
+from bot.search_index import phrase_pattern, tsquery_terms
 from bot.search_terms import CommonTerms, FtsQuery, TermLimits
 from bot.store import Store
 
@@ -160,6 +162,22 @@ def test_common_words_only_find_the_newest_sentences_with_two_of_them(store: Sto
     assert {hit.score for hit in hits} == {1.0}
 
 
+def test_three_common_words_find_sentences_with_two_of_them(store: Store) -> None:
+    """PostgreSQL first looks for the rarest word with any of the others ("rose" in ten
+    sentences, "week", "mild" and "day" in ten or twenty); when that finds too few, as for
+    "rose mild day", any two of them (SQLite always does)."""
+    hits = store.search_sentences(["rose", "week", "day"], 2)
+    assert [hit.text for hit in hits] == [
+        "Markets rose in trading session 9 of the stock week.",
+        "Markets rose in trading session 8 of the stock week.",
+    ]
+    hits = store.search_sentences(["rose", "mild", "day"], 2)
+    assert [hit.text for hit in hits] == [
+        "The weather was mild on day 39.",
+        "The weather was mild on day 38.",
+    ]
+
+
 def test_a_store_below_the_limits_ranks_every_term(engine: Engine) -> None:
     """At the default limits the same sentences are searched on both words."""
     plain = Store(engine)
@@ -226,3 +244,35 @@ def test_postgresql_keeps_finer_statistics_of_the_searched_words(postgres_url: s
             assert connection.execute(query).scalar_one() == SEARCH_STATISTICS
     finally:
         engine.dispose()
+
+
+def _holds(tokens: list[str], words: tuple[str, ...]) -> bool:
+    """The definition: the words in a row, a ":*" word matching any token it starts."""
+    return any(
+        all(
+            tokens[start + k].startswith(word[:-2])
+            if word.endswith(":*")
+            else tokens[start + k] == word
+            for k, word in enumerate(words)
+        )
+        for start in range(len(tokens) - len(words) + 1)
+    )
+
+
+_TOKENS = st.lists(
+    st.sampled_from(["gun", "guns", "senator", "senators", "19", "covid", "a"]), max_size=12
+)
+_WORDS = st.lists(
+    st.sampled_from(["gun", "gun:*", "senator:*", "senators", "19", "covid:*", "a", "b:*"]),
+    min_size=1,
+    max_size=3,
+).map(tuple)
+
+
+@given(tokens=_TOKENS, words=_WORDS)
+def test_phrase_patterns_find_the_words_in_a_row(tokens: list[str], words: tuple[str, ...]) -> None:
+    """PostgreSQL candidates are re-scored by the weighed terms each holds, found with one
+    pattern per term in the sentence's tokens: whole words match whole tokens, prefixes match
+    the tokens they start, and a phrase's words must come in a row."""
+    joined = f" {' '.join(tokens)} "
+    assert bool(phrase_pattern(words).search(joined)) == _holds(tokens, words)
