@@ -24,9 +24,12 @@ kept `bench.scale` store of 100,000 articles, say) instead of an empty one: the 
 asked among that many other articles, written to `lookup_distractors.json`. The scale corpus is
 made from these same leads with names and numbers swapped, so some distractors are deliberately
 near-copies that give other answers: compare runs on the same store, not with the empty store.
+`--distractors postgresql://.../DB` does the same on PostgreSQL: the database is copied on its
+server (CREATE DATABASE ... TEMPLATE, so nothing may be connected to it), the copy dropped at the
+end, and the results written to `lookup_distractors_postgresql.json`.
 
     .venv/bin/python -m bench.lookup [--eval-dir ../shared/eval] [--show-misses] [--verbose]
-        [--unrelated] [--distractors FILE]
+        [--unrelated] [--distractors FILE|URL]
 """
 
 from __future__ import annotations
@@ -37,16 +40,19 @@ import shutil
 import string
 import tempfile
 import time
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sqlalchemy import Engine, create_engine, make_url, text
 
 from bench._common import DEFAULT_EVAL_DIR, eval_file, print_table, read_jsonl, write_results
-from bot.engine import sqlite_engine
+from bot.engine import postgres_engine, sqlite_engine
 from bot.ingest import IngestOptions, Ingestor, IngestOutcome
 from bot.lookup import AskResult, Lookup
 from bot.models import ArticleRef, FactRecord, SentenceHit, SourceText
@@ -127,40 +133,31 @@ class RunOptions:
     show_misses: bool = False
     verbose: bool = False
     unrelated: bool = False
-    distractors: Path | None = None
+    distractors: str | None = None  # a SQLite store's path or a PostgreSQL URL
 
 
 def run(eval_dir: Path, options: RunOptions) -> dict[str, Any]:
     """Ingest, ask, score; print the table and return the results."""
     questions, sources = load(eval_dir)
     embedder = MultilingualEmbedder()
-    with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as folder:
-        path = Path(folder) / "bench.db"
-        if options.distractors is not None:
-            _copy_store(options.distractors, path)
-        engine = sqlite_engine(path)
-        try:
-            store = Store(engine)
-            held = store.counts().articles
-            ingestor = Ingestor(
-                store, IngestOptions(), lambda: datetime.now(UTC), embedder=embedder
-            )
-            started = time.perf_counter()
-            ingested = [ingestor.ingest_source(source) for source in sources]
-            ingest_seconds = time.perf_counter() - started
-            failed = [o for o in ingested if o.status == "failed"]
-            lookup = Lookup(store, embedder)
-            lookup.ask("Who leads the company?")  # warm-up: model and vectors loaded
-            outcomes = [_ask(lookup, question) for question in questions]
-            if options.show_misses or options.verbose:
-                _print_misses(outcomes, lookup if options.verbose else None)
-            unrelated = (
-                _unrelated_answered(store, embedder, questions, _article_ids(ingested))
-                if options.unrelated
-                else None
-            )
-        finally:
-            engine.dispose()
+    with _bench_engine(options.distractors) as engine:
+        store = Store(engine)
+        held = store.counts().articles
+        ingestor = Ingestor(store, IngestOptions(), lambda: datetime.now(UTC), embedder=embedder)
+        started = time.perf_counter()
+        ingested = [ingestor.ingest_source(source) for source in sources]
+        ingest_seconds = time.perf_counter() - started
+        failed = [o for o in ingested if o.status == "failed"]
+        lookup = Lookup(store, embedder)
+        lookup.ask("Who leads the company?")  # warm-up: model and vectors loaded
+        outcomes = [_ask(lookup, question) for question in questions]
+        if options.show_misses or options.verbose:
+            _print_misses(outcomes, lookup if options.verbose else None)
+        unrelated = (
+            _unrelated_answered(store, embedder, questions, _article_ids(ingested))
+            if options.unrelated
+            else None
+        )
     results = _report(outcomes, len(sources), len(failed), ingest_seconds)
     if options.distractors is not None:
         print(f"among {held:,} other articles from {options.distractors}")
@@ -169,6 +166,52 @@ def run(eval_dir: Path, options: RunOptions) -> dict[str, Any]:
         print(f"answered without the gold article: {unrelated:.2f} %")
         results["unrelated_answered"] = unrelated
     return results
+
+
+def is_postgres(url: str | None) -> bool:
+    """Whether the distractors are a PostgreSQL database's URL (else a SQLite file)."""
+    return url is not None and url.split("://", 1)[0].lower().startswith("postgres")
+
+
+@contextmanager
+def _bench_engine(distractors: str | None) -> Iterator[Engine]:
+    """An engine on an empty SQLite store, or on a copy of the distractors' store."""
+    if is_postgres(distractors):
+        assert distractors is not None
+        with _postgres_copy(distractors) as url:
+            engine = postgres_engine(url)
+            try:
+                yield engine
+            finally:
+                engine.dispose()
+        return
+    with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as folder:
+        path = Path(folder) / "bench.db"
+        if distractors is not None:
+            _copy_store(Path(distractors), path)
+        engine = sqlite_engine(path)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+@contextmanager
+def _postgres_copy(url: str) -> Iterator[str]:
+    """The URL of a copy of this PostgreSQL database on its server, dropped afterwards."""
+    source = make_url(url).set(drivername="postgresql+psycopg")
+    name = f"newsbot_bench_{uuid.uuid4().hex[:12]}"
+    server = create_engine(source.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE {name} TEMPLATE "{source.database}"'))
+        try:
+            yield source.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with server.connect() as connection:
+                connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    finally:
+        server.dispose()
 
 
 def _copy_store(source: Path, target: Path) -> None:
@@ -330,11 +373,10 @@ def main() -> None:
     )
     parser.add_argument(
         "--distractors",
-        type=Path,
         default=None,
-        metavar="FILE",
-        help="ingest the gold articles into a copy of this SQLite store (a kept bench.scale "
-        "store) and ask among its articles",
+        metavar="FILE|URL",
+        help="ingest the gold articles into a copy of this SQLite store or PostgreSQL database "
+        "(a kept bench.scale store) and ask among its articles",
     )
     arguments = parser.parse_args()
     options = RunOptions(
@@ -342,6 +384,8 @@ def main() -> None:
     )
     results = run(arguments.eval_dir, options)
     name = "lookup" if arguments.distractors is None else "lookup_distractors"
+    if is_postgres(arguments.distractors):
+        name += "_postgresql"
     print(f"wrote {write_results(name, results)}")
 
 
