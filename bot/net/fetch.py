@@ -391,6 +391,10 @@ def _as_fetch_error(exc: Exception, host: str) -> FetchError:
         return FetchError(
             f"Could not connect to {host}; check the address or try again later.", host=host
         )
+    if isinstance(exc, httpx.ReadError | httpx.WriteError):
+        # Reset or closed while the answer was read: the same failure the peer check reports when
+        # the reset comes before it (see `check_peer`), whichever happens first.
+        return FetchError(f"The connection to {host} was lost; try again later.", host=host)
     return FetchError(f"The connection to {host} failed; try again later.", host=host)
 
 
