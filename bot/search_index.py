@@ -199,7 +199,7 @@ def _postgres_match(
     """Up to POSTGRES_CANDIDATES sentences matching the chosen terms (most terms first),
     re-scored the way BM25 weighs terms: each weighed term found adds log(1 + candidates /
     sentences with it), so a rare name outweighs a common word, which `ts_rank` alone does
-    not do. Pairs of common terms only: the newest sentences holding two, unranked.
+    not do. Common terms only: the newest sentences holding two, unranked (`_postgres_unranked`).
 
     The candidates are chosen by `ts_rank`, not `ts_rank_cd` (term proximity): 3.3 against
     7.4 ms for 2,039 matches, and bench.lookup --distractors on PostgreSQL answered the same."""

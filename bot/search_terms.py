@@ -15,7 +15,9 @@ those sizes every term is rare, and the search is the plain BM25 over all of the
 
 PostgreSQL makes the same choice on its tsquery terms (its 'simple' text search keeps words like
 "and", which otherwise make it read most sentences), with the planner's estimates (from the
-lexeme statistics ANALYZE keeps) as counts, and ranks with `ts_rank` re-scored.
+lexeme statistics ANALYZE keeps) as counts, and ranks with `ts_rank` re-scored. Of common words
+only, it takes the newest sentences holding the rarest of them and any other first, and any two
+only when those are too few (see `bot.search_index._postgres_unranked`).
 """
 
 from __future__ import annotations
