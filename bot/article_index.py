@@ -28,8 +28,8 @@ from typing import Protocol
 
 import numpy as np
 
-from bot.vectors import STORED_DTYPE, principal_basis, project_rows
-from summarizer.embeddings import StoredVectors, Vectors
+from bot.vectors import STORED_DTYPE, principal_basis
+from summarizer.embeddings import StoredVectors, Vectors, row_products
 
 
 class VectorSource(Protocol):
@@ -172,7 +172,7 @@ class ArticleVectorIndex:
         if end >= options.exact_below and end >= self._fitted_at * options.refit_growth:
             self._fit()
         elif self._basis is not None:
-            project_rows(self._full, self._basis, self._projected, start, end)
+            row_products(self._full[start:end], self._basis, out=self._projected[start:end])
 
     def _grow(self, needed: int) -> None:
         if needed <= len(self._full):
@@ -191,5 +191,5 @@ class ArticleVectorIndex:
         size, options = self._size, self._options
         rows = np.random.default_rng(0).choice(size, min(size, options.sample), replace=False)
         self._basis = principal_basis(self._full[np.sort(rows)], options.projected)
-        project_rows(self._full, self._basis, self._projected, 0, size)
+        row_products(self._full[:size], self._basis, out=self._projected[:size])
         self._fitted_at = size

@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from bot.story_store import Member, Specifics, StoryStore
-from bot.vectors import STORED_DTYPE, principal_basis, project_rows
-from summarizer.embeddings import DIMENSIONS, Vectors
+from bot.vectors import STORED_DTYPE, principal_basis
+from summarizer.embeddings import DIMENSIONS, Vectors, row_products
 from summarizer.signature import Rarity, Signature, similarities
 
 # A member's names and figures as the window keeps them: tuples of interned keys (the window
@@ -268,7 +268,8 @@ class RecentStories:
             projected = np.zeros((len(self._matrix), self.PROJECTED), dtype=np.float32)
             projected[: self._projected_upto] = self._projected[: self._projected_upto]
             self._projected = projected
-        project_rows(self._matrix, self._basis, self._projected, self._projected_upto, self._size)
+        start, end = self._projected_upto, self._size
+        row_products(self._matrix[start:end], self._basis, out=self._projected[start:end])
         self._projected_upto = self._size
         return self._basis
 

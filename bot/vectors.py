@@ -42,14 +42,6 @@ def principal_basis(sample: Vectors, dimensions: int) -> Vectors:
     return np.ascontiguousarray(vectors[:, ::-1][:, :dimensions], np.float32)
 
 
-def project_rows(stored: np.ndarray, basis: Vectors, into: Vectors, start: int, end: int) -> None:
-    """Write rows `start` to `end` of the float16 matrix `stored`, projected on `basis`, into
-    the same rows of `into`, 16,384 rows at a time (no float32 copy of a whole large matrix)."""
-    for first in range(start, end, 16_384):
-        last = min(end, first + 16_384)
-        into[first:last] = stored[first:last].astype(np.float32) @ basis
-
-
 def unpack_vectors(blobs: list[bytes], dimensions: int) -> Vectors:
     """A (len(blobs), dimensions) float32 matrix; a blob of the wrong size becomes a zero row."""
     matrix = np.zeros((len(blobs), dimensions), dtype=np.float32)

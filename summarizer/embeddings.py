@@ -139,13 +139,14 @@ def normalise_rows(vectors: Vectors) -> Vectors:
     return (vectors / np.where(norms == 0, 1.0, norms)).astype(np.float32)
 
 
-def row_products(rows: StoredVectors, other: Vectors) -> Vectors:
-    """`rows @ other` in float32, for rows of any float type: float16 rows are widened
-    `ROWS_AT_A_TIME` at a time, not all at once (numpy would make a float32 copy of the whole
-    matrix in passing: 205 MB for 100,000 article vectors)."""
+def row_products(rows: StoredVectors, other: Vectors, out: Vectors | None = None) -> Vectors:
+    """`rows @ other` in float32, for rows of any float type, written to `out` when given:
+    float16 rows are widened `ROWS_AT_A_TIME` at a time, not all at once (numpy would make a
+    float32 copy of the whole matrix in passing: 205 MB for 100,000 article vectors)."""
+    result = np.empty((len(rows), *other.shape[1:]), dtype=np.float32) if out is None else out
     if rows.dtype == np.float32:
-        return np.asarray(rows @ other, dtype=np.float32)
-    result = np.empty((len(rows), *other.shape[1:]), dtype=np.float32)
+        result[...] = rows @ other
+        return result
     for first in range(0, len(rows), ROWS_AT_A_TIME):
         last = first + ROWS_AT_A_TIME
         result[first:last] = rows[first:last].astype(np.float32) @ other

@@ -76,8 +76,8 @@ def test_mean_vector_is_unit_length_and_zero_rows_stay_zero() -> None:
 
 
 def test_row_products_of_float16_rows_match_the_widened_product() -> None:
-    """More rows than are widened at a time, times a vector and times a matrix: the same
-    float32 products as widening the whole matrix first."""
+    """More rows than are widened at a time, times a vector and times a matrix, returned or
+    written into given rows: the same float32 products as widening the whole matrix first."""
     rng = np.random.default_rng(5)
     rows = rng.normal(size=(ROWS_AT_A_TIME + 300, 16)).astype(np.float16)
     vector = rng.normal(size=16).astype(np.float32)
@@ -89,6 +89,10 @@ def test_row_products_of_float16_rows_match_the_widened_product() -> None:
         assert np.allclose(product, rows.astype(np.float32) @ other, rtol=1e-5, atol=1e-5)
     wide = rows.astype(np.float32)
     assert np.array_equal(row_products(wide, vector), wide @ vector)
+    into = np.zeros((len(rows) + 5, 3), dtype=np.float32)  # written in place, rows 5 onwards
+    assert row_products(rows, matrix, out=into[5:]).base is into
+    assert np.allclose(into[5:], wide @ matrix, rtol=1e-5, atol=1e-5)
+    assert not into[:5].any()
 
 
 def test_a_large_batch_on_two_threads_gives_the_vectors_of_one_at_a_time() -> None:
