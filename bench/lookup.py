@@ -52,7 +52,7 @@ import numpy as np
 from sqlalchemy import Engine, create_engine, make_url, text
 
 from bench._common import DEFAULT_EVAL_DIR, eval_file, print_table, read_jsonl, write_results
-from bot.engine import postgres_engine, sqlite_engine
+from bot.engine import is_postgres_url, postgres_engine, sqlite_engine
 from bot.ingest import IngestOptions, Ingestor, IngestOutcome
 from bot.lookup import AskResult, Lookup
 from bot.models import ArticleRef, FactRecord, SentenceHit, SourceText
@@ -168,16 +168,10 @@ def run(eval_dir: Path, options: RunOptions) -> dict[str, Any]:
     return results
 
 
-def is_postgres(url: str | None) -> bool:
-    """Whether the distractors are a PostgreSQL database's URL (else a SQLite file)."""
-    return url is not None and url.split("://", 1)[0].lower().startswith("postgres")
-
-
 @contextmanager
 def _bench_engine(distractors: str | None) -> Iterator[Engine]:
     """An engine on an empty SQLite store, or on a copy of the distractors' store."""
-    if is_postgres(distractors):
-        assert distractors is not None
+    if distractors is not None and is_postgres_url(distractors):
         with _postgres_copy(distractors) as url:
             engine = postgres_engine(url)
             try:
@@ -384,7 +378,7 @@ def main() -> None:
     )
     results = run(arguments.eval_dir, options)
     name = "lookup" if arguments.distractors is None else "lookup_distractors"
-    if is_postgres(arguments.distractors):
+    if arguments.distractors is not None and is_postgres_url(arguments.distractors):
         name += "_postgresql"
     print(f"wrote {write_results(name, results)}")
 

@@ -40,7 +40,7 @@ _WRITE_OPTION = "newsbot_write"
 def open_engine(url: str) -> Engine:
     """An Engine for a SQLite path or `sqlite:///` URL, or a `postgresql://` URL; raise
     `StoreError` for anything else."""
-    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    scheme = _scheme(url)
     if scheme in POSTGRES_SCHEMES:
         return postgres_engine(url)
     if scheme and not scheme.startswith("sqlite"):
@@ -83,6 +83,16 @@ def insert_ignoring(
 ) -> postgresql.Insert | sqlite.Insert:
     """INSERT ... ON CONFLICT DO NOTHING: the primary key (or the unique `keys`) decides."""
     return dialect_insert(connection, table).on_conflict_do_nothing(index_elements=keys)
+
+
+def is_postgres_url(url: str) -> bool:
+    """Whether `open_engine` reads this store path or URL as a PostgreSQL database."""
+    return _scheme(url) in POSTGRES_SCHEMES
+
+
+def _scheme(url: str) -> str:
+    """The URL's scheme, lower case; "" for a plain file path."""
+    return url.split("://", 1)[0].lower() if "://" in url else ""
 
 
 def is_postgres(engine: Engine | Connection) -> bool:
