@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 
 from bot.engine import open_engine
 from bot.fingerprint import fingerprint
@@ -162,20 +162,40 @@ def test_common_words_only_find_the_newest_sentences_with_two_of_them(store: Sto
     assert {hit.score for hit in hits} == {1.0}
 
 
-def test_three_common_words_find_sentences_with_two_of_them(store: Store) -> None:
+def test_three_common_words_find_sentences_with_two_of_them(store: Store, engine: Engine) -> None:
     """PostgreSQL first looks for the rarest word with any of the others ("rose" in ten
     sentences, "week", "mild" and "day" in ten or twenty); when that finds too few, as for
     "rose mild day", any two of them (SQLite always does)."""
-    hits = store.search_sentences(["rose", "week", "day"], 2)
-    assert [hit.text for hit in hits] == [
+    asked: list[str] = []
+
+    def seen(
+        _conn: object, _cursor: object, _statement: str, parameters: object, *_: object
+    ) -> None:
+        if isinstance(parameters, dict) and "expression" in parameters:
+            asked.append(parameters["expression"])
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        first = store.search_sentences(["rose", "week", "day"], 2)
+        asked_first, asked[:] = list(asked), []
+        second = store.search_sentences(["rose", "mild", "day"], 2)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert [hit.text for hit in first] == [
         "Markets rose in trading session 9 of the stock week.",
         "Markets rose in trading session 8 of the stock week.",
     ]
-    hits = store.search_sentences(["rose", "mild", "day"], 2)
-    assert [hit.text for hit in hits] == [
+    assert [hit.text for hit in second] == [
         "The weather was mild on day 39.",
         "The weather was mild on day 38.",
     ]
+    if engine.dialect.name == "postgresql":
+        # One query: the rarest ("rose" or "week", ten sentences each) with either other word.
+        assert asked_first in (["(rose) & ((week) | (day))"], ["(week) & ((rose) | (day))"])
+        assert asked == [
+            "(rose) & ((mild) | (day))",
+            "((rose) & (mild)) | ((rose) & (day)) | ((mild) & (day))",
+        ]
 
 
 def test_a_store_below_the_limits_ranks_every_term(engine: Engine) -> None:
