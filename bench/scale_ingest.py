@@ -54,7 +54,14 @@ from bench.scale import (
 )
 from bench.scale_corpus import CorpusGenerator, load_pools
 from bench.scale_lookups import commit_measured
-from bench.scale_measure import LOOKUPS, Queries, peak_rss_mib, time_digest, time_lookups
+from bench.scale_measure import (
+    LOOKUPS,
+    Queries,
+    peak_rss_mib,
+    read_through,
+    time_digest,
+    time_lookups,
+)
 from bench.scale_results import save, stored_sections
 from bot.app import App, open_app
 from bot.config import load_config
@@ -149,8 +156,9 @@ def _served(
     memory over all of it."""
     ingest_peak = peak_rss_mib()
     # A server's store is in the page cache; this copy was not all there by now (fincore: 1.0 of
-    # its 3 GB resident before the lookups, on a machine with 18 GB free), and reading the rest
-    # from disk made ask p95 65 ms against 42 ms once the file was read through.
+    # its 3 GB resident before the lookups; this machine's page cache holds 5 to 7 GB, less than
+    # the kept store and its copy), and ask p95 was 65.0 to 66.5 ms in five runs, 41.9 and
+    # 53.1 ms in the two with the copy read through first.
     read_through(store)
     lookups = time_lookups(core, queries)
     clock.at_article(end)  # the digest is built just after the last article
@@ -160,13 +168,6 @@ def _served(
         "digest_s": digest["median_s"],
         "memory": {"after_ingest_mib": ingest_peak, "peak_mib": peak_rss_mib()},
     }
-
-
-def read_through(path: Path) -> None:
-    """Read a file once, so that the page cache holds it (as `cat FILE > /dev/null`)."""
-    with path.open("rb") as stream:
-        while stream.read(1 << 23):
-            pass
 
 
 def write_corpus(eval_dir: Path, start: int, more: int, path: Path) -> None:
